@@ -1,0 +1,3 @@
+import { llmVitestConfig } from '../../vitest.shared';
+
+export default llmVitestConfig();
