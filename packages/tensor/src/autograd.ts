@@ -1,0 +1,128 @@
+// Reverse-mode autograd. Every op records, next to its forward, a closure that maps the
+// output's gradient to its inputs' gradients (micrograd-style); backward() walks the graph in
+// reverse topological order and accumulates.
+import { keep } from './memory.js';
+import type { Tensor } from './tensor.js';
+
+export interface GradNode {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly backward: (grad: Tensor) => readonly (Tensor | null)[];
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs fn without recording a graph (evaluation, generation, optimizer updates). */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    const r = fn();
+    if (r && typeof (r as { then?: unknown }).then === 'function') {
+      return (r as unknown as Promise<unknown>).finally(() => (gradEnabled = prev)) as T;
+    }
+    gradEnabled = prev;
+    return r;
+  } catch (e) {
+    gradEnabled = prev;
+    throw e;
+  }
+}
+
+/** Makes `out` remember how to send gradients to `inputs`, when any of them needs one. */
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: GradNode['backward']): Tensor {
+  if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
+    out.requiresGrad = true;
+    out.gradNode = { op, inputs, backward };
+  }
+  return out;
+}
+
+function topoSort(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[root, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t.gradNode?.inputs ?? [];
+    if (i === 0) {
+      if (seen.has(t)) { stack.pop(); continue; }
+      seen.add(t);
+    }
+    if (i < inputs.length) {
+      top[1]++;
+      if (!seen.has(inputs[i]) && inputs[i].requiresGrad) stack.push([inputs[i], 0]);
+    } else {
+      order.push(t);
+      stack.pop();
+    }
+  }
+  return order;
+}
+
+export function backward(root: Tensor, grad?: Tensor): void {
+  if (!root.requiresGrad) {
+    throw new Error('backward: the tensor does not require grad (no input had requiresGrad, or it was made under noGrad / detach)');
+  }
+  if (!grad && root.size !== 1) {
+    throw new Error(`backward: grad can be implicitly created only for a single-element tensor, got shape [${root.shape.join(', ')}]; pass a gradient`);
+  }
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    const order = topoSort(root);
+    const grads = new Map<Tensor, Tensor>([[root, grad ?? root.onesLike()]]);
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = grads.get(t);
+      if (!g) continue;
+      grads.delete(t);
+      const node = t.gradNode;
+      if (!node) {
+        // a leaf: accumulate into .grad, which outlives any tidy scope
+        if (t.grad) {
+          const sum = t.grad.add(g);
+          t.grad.dispose();
+          t.grad = keep(sum);
+          if (g !== grad) g.dispose();
+        } else t.grad = keep(g === grad ? g.clone() : g);
+        continue;
+      }
+      if (t.isDisposed) throw new Error(`backward: a tensor made by '${node.op}' was disposed before backward (was it freed by tidy or dispose?)`);
+      const inputGrads = distinct(node.backward(g));
+      const consumed = new Set<Tensor>();
+      node.inputs.forEach((x, j) => {
+        const gx = inputGrads[j];
+        if (!gx || !x.requiresGrad) return;
+        consumed.add(gx);
+        const acc = grads.get(x);
+        if (acc) {
+          grads.set(x, acc.add(gx));
+          acc.dispose();
+          gx.dispose();
+        } else grads.set(x, gx);
+      });
+      for (const r of inputGrads) if (r && !consumed.has(r) && r !== g) r.dispose();
+      if (!consumed.has(g) && g !== grad) g.dispose();
+      t.gradNode = null; // the graph is used once, as in PyTorch
+    }
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** The same tensor returned for two inputs (e.g. add's [g, g]) is cloned, so each gradient is owned once. */
+function distinct(grads: readonly (Tensor | null)[]): (Tensor | null)[] {
+  const seen = new Set<Tensor>();
+  return grads.map((g) => {
+    if (!g) return g;
+    if (seen.has(g)) return g.clone();
+    seen.add(g);
+    return g;
+  });
+}

@@ -1,0 +1,118 @@
+// The CPU backend: typed arrays in, typed arrays out. It is the readable reference that every
+// other backend is tested against; matmul, the hot kernel, runs in WebAssembly SIMD.
+import type { AdamWParams, Backend, BinaryOp, MatmulLayout, ReduceOp, Storage, UnaryOp, View } from '../../backend.js';
+import { type DType, type TypedArray, typedArrayFor } from '../../dtype.js';
+import { adamwKernel } from './adamw.js';
+import { binaryRow, unaryRow } from './elementwise.js';
+import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel, topkKernel } from './indexing.js';
+import { matmulF32 } from './matmul-temp.js';
+import { reduceKernel } from './reduce.js';
+import { contiguousStrides as contiguous } from '../../shape.js';
+import { forEachRow } from './strided.js';
+
+export class CpuStorage implements Storage {
+  constructor(readonly backend: CpuBackend, public data: TypedArray) {}
+  get size(): number { return this.data.length; }
+  get dtype(): DType { return this.data instanceof Float32Array ? 'float32' : 'int32'; }
+}
+
+const arr = (s: Storage): TypedArray => (s as CpuStorage).data;
+const f32 = (s: Storage, what: string): Float32Array => {
+  const d = arr(s);
+  if (!(d instanceof Float32Array)) throw new TypeError(`${what}: expected a float32 tensor, got int32`);
+  return d;
+};
+const i32 = (s: Storage, what: string): Int32Array => {
+  const d = arr(s);
+  if (!(d instanceof Int32Array)) throw new TypeError(`${what}: expected an int32 index tensor, got float32`);
+  return d;
+};
+
+export class CpuBackend implements Backend {
+  readonly name = 'cpu';
+  private live = 0;
+  private liveBytes = 0;
+  private readonly registry = new FinalizationRegistry<number>((bytes) => { this.live--; this.liveBytes -= bytes; });
+
+  private track(s: CpuStorage): CpuStorage {
+    this.live++;
+    this.liveBytes += s.data.byteLength;
+    this.registry.register(s, s.data.byteLength, s);
+    return s;
+  }
+
+  alloc(size: number, dtype: DType): Storage { return this.track(new CpuStorage(this, typedArrayFor(dtype, size))); }
+  fromArray(data: TypedArray): Storage { return this.track(new CpuStorage(this, data.slice())); }
+  async read(s: Storage): Promise<TypedArray> { return arr(s).slice(); }
+  readSync(s: Storage): TypedArray { return arr(s); }
+  free(s: Storage): void {
+    if (this.registry.unregister(s)) { this.live--; this.liveBytes -= arr(s).byteLength; }
+  }
+  memory() { return { buffers: this.live, bytes: this.liveBytes }; }
+
+  copy(src: View, dst: View): void {
+    const s = arr(src.storage), d = arr(dst.storage);
+    forEachRow(src.shape, [src.strides, dst.strides], [src.offset, dst.offset], ([si, di], n, [ss, ds]) => {
+      if (ss === 1 && ds === 1) d.set(s.subarray(si, si + n), di);
+      else for (let k = 0; k < n; k++) d[di + k * ds] = s[si + k * ss];
+    });
+  }
+
+  fill(dst: View, value: number): void {
+    const d = arr(dst.storage);
+    forEachRow(dst.shape, [dst.strides], [dst.offset], ([di], n, [ds]) => {
+      if (ds === 1) d.fill(value, di, di + n);
+      else for (let k = 0; k < n; k++) d[di + k * ds] = value;
+    });
+  }
+
+  unary(op: UnaryOp, x: View, out: Storage): void {
+    const xs = arr(x.storage), o = arr(out);
+    const outStrides = contiguous(x.shape);
+    forEachRow(x.shape, [x.strides, outStrides], [x.offset, 0], ([xi, oi], n, [xst]) => unaryRow(op, xs, xi, xst, o, oi, n));
+  }
+
+  binary(op: BinaryOp, a: View, b: View, out: Storage): void {
+    const as = arr(a.storage), bs = arr(b.storage), o = arr(out);
+    forEachRow(a.shape, [a.strides, b.strides, contiguous(a.shape)], [a.offset, b.offset, 0], ([ai, bi, oi], n, [ast, bst]) =>
+      binaryRow(op, as, ai, ast, bs, bi, bst, o, oi, n));
+  }
+
+  where(cond: View, a: View, b: View, out: Storage): void {
+    const cs = arr(cond.storage), as = arr(a.storage), bs = arr(b.storage), o = arr(out);
+    forEachRow(a.shape, [cond.strides, a.strides, b.strides, contiguous(a.shape)], [cond.offset, a.offset, b.offset, 0],
+      ([ci, ai, bi, oi], n, [cst, ast, bst]) => {
+        for (let k = 0; k < n; k++, ci += cst, ai += ast, bi += bst) o[oi + k] = cs[ci] !== 0 ? as[ai] : bs[bi];
+      });
+  }
+
+  reduce(op: ReduceOp, x: Storage, xOffset: number, outer: number, size: number, inner: number, out: Storage): void {
+    reduceKernel(op, arr(x), xOffset, outer, size, inner, arr(out));
+  }
+
+  matmul(a: Storage, b: Storage, out: Storage, l: MatmulLayout): void {
+    matmulF32({
+      a: f32(a, 'matmul'), aOffset: l.aOffset, b: f32(b, 'matmul'), bOffset: l.bOffset, out: f32(out, 'matmul'), outOffset: 0,
+      batch: l.batch, m: l.m, k: l.k, n: l.n, transA: l.transA, transB: l.transB, aBatchStride: l.aBatchStride, bBatchStride: l.bBatchStride,
+    });
+  }
+
+  indexSelect(x: Storage, index: Storage, outer: number, size: number, inner: number, n: number, out: Storage): void {
+    indexSelectKernel(arr(x), i32(index, 'indexSelect'), outer, size, inner, n, arr(out));
+  }
+  indexAdd(dst: Storage, index: Storage, src: Storage, outer: number, size: number, inner: number, n: number): void {
+    indexAddKernel(arr(dst), i32(index, 'indexAdd'), arr(src), outer, size, inner, n);
+  }
+  gather(x: Storage, index: Storage, outer: number, size: number, inner: number, n: number, out: Storage): void {
+    gatherKernel(arr(x), i32(index, 'gather'), outer, size, inner, n, arr(out));
+  }
+  scatterAdd(dst: Storage, index: Storage, src: Storage, outer: number, size: number, inner: number, n: number): void {
+    scatterAddKernel(arr(dst), i32(index, 'scatterAdd'), arr(src), outer, size, inner, n);
+  }
+  topk(x: Storage, rows: number, cols: number, k: number, values: Storage, indices: Storage): void {
+    topkKernel(arr(x), rows, cols, k, arr(values), i32(indices, 'topk'));
+  }
+  adamw(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamWParams): void {
+    adamwKernel(f32(param, 'adamw'), f32(grad, 'adamw'), f32(m, 'adamw'), f32(v, 'adamw'), p);
+  }
+}

@@ -1,0 +1,75 @@
+// One explicit memory model for every backend: storages are reference counted by the tensors
+// (and views) that use them; `tidy(fn)` disposes the tensors made inside fn that fn does not
+// return; `keep(t)` exempts parameters and optimizer state. `tidy` is synchronous on purpose:
+// a scope that spans an await cannot know which tensors belong to it.
+import type { Storage } from './backend.js';
+import type { Tensor } from './tensor.js';
+
+const refCounts = new Map<Storage, number>();
+const scopes: Set<Tensor>[] = [];
+let liveTensors = 0;
+
+export function retainStorage(s: Storage): void {
+  refCounts.set(s, (refCounts.get(s) ?? 0) + 1);
+  liveTensors++;
+}
+
+export function releaseStorage(s: Storage): void {
+  liveTensors--;
+  const n = (refCounts.get(s) ?? 1) - 1;
+  if (n > 0) refCounts.set(s, n);
+  else {
+    refCounts.delete(s);
+    s.backend.free(s);
+  }
+}
+
+export function trackTensor(t: Tensor): void {
+  scopes[scopes.length - 1]?.add(t);
+}
+
+/** Exempts `t` from disposal by the enclosing tidy scopes (parameters, optimizer state, caches). */
+export function keep<T extends Tensor>(t: T): T {
+  for (const s of scopes) s.delete(t);
+  return t;
+}
+
+type TidyResult = Tensor | Tensor[] | Record<string, unknown> | number | string | boolean | void | null | undefined;
+
+/** Runs fn and disposes every tensor it created, except those it returns (also inside arrays/objects) or kept. */
+export function tidy<T extends TidyResult>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  if (result && typeof (result as { then?: unknown }).then === 'function') {
+    throw new Error('tidy: fn returned a Promise; tidy cannot span an await (read values back outside the scope)');
+  }
+  const survivors = new Set<Tensor>();
+  collectTensors(result, survivors, 0);
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (survivors.has(t)) parent?.add(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+function collectTensors(v: unknown, out: Set<Tensor>, depth: number): void {
+  if (!v || typeof v !== 'object' || depth > 4) return;
+  if (isTensor(v)) { out.add(v); return; }
+  for (const x of Array.isArray(v) ? v : Object.values(v)) collectTensors(x, out, depth + 1);
+}
+
+function isTensor(v: object): v is Tensor {
+  return (v as { isTensor?: boolean }).isTensor === true;
+}
+
+/** Live tensors (views count once each) and the backend buffers behind them. */
+export function memoryStats(): { tensors: number; storages: number } {
+  return { tensors: liveTensors, storages: refCounts.size };
+}

@@ -1,0 +1,58 @@
+// Small pieces every op shares: fresh outputs, scalars as tensors, backend checks, and the
+// reduction of a broadcast gradient back to its input's shape.
+import type { Backend } from '../backend.js';
+import type { DType } from '../dtype.js';
+import { numel, shapeStr } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+export function empty(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(backend.alloc(numel(shape), dtype), shape);
+}
+
+export function sameBackend(op: string, ...ts: Tensor[]): Backend {
+  const b = ts[0].backend;
+  for (const t of ts) {
+    t.assertAlive(op);
+    if (t.backend !== b) throw new Error(`${op}: tensors are on different backends ('${b.name}' and '${t.backend.name}'); move one with .to... or create both on one backend`);
+  }
+  return b;
+}
+
+export function scalar(value: number, backend: Backend, dtype: DType): Tensor {
+  const data = dtype === 'float32' ? Float32Array.of(value) : Int32Array.of(value);
+  return new Tensor(backend.fromArray(data), []);
+}
+
+export function asTensor(x: Tensor | number, like: Tensor, op: string): Tensor {
+  if (typeof x === 'number') return scalar(x, like.backend, like.dtype);
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor or a number, got ${typeof x}`);
+  return x;
+}
+
+export function checkDTypes(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) throw new TypeError(`${op}: dtypes differ (${a.dtype} ${shapeStr(a.shape)} and ${b.dtype} ${shapeStr(b.shape)}); convert one with .float() or .int()`);
+}
+
+export function checkFloat(op: string, t: Tensor): void {
+  if (t.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${t.dtype} ${shapeStr(t.shape)}`);
+}
+
+/** Sums a gradient of the broadcast shape back down to `shape` (the adjoint of broadcasting). */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  const s = g.sum(dims, true);
+  const out = s.reshape([...shape]);
+  if (out !== s) s.dispose();
+  return out;
+}
+
+/** A contiguous tensor at offset 0 that owns exactly its elements (what in-place kernels need). */
+export function dense(t: Tensor): Tensor {
+  if (t.isContiguous && t.offset === 0 && t.storage.size === t.size) return t;
+  const out = empty(t.backend, t.shape, t.dtype);
+  t.backend.copy(t, out);
+  return out;
+}
