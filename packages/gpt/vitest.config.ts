@@ -1,3 +1,3 @@
-import { llmVitestConfig } from '../../vitest.shared';
+import { llmVitestConfig } from '../../vitest.shared.ts';
 
 export default llmVitestConfig();

@@ -65,6 +65,17 @@ function topoSort(root: Tensor): Tensor[] {
   return order;
 }
 
+/** Tensors whose graph a backward() has used and freed, with the op that made them. */
+const usedGraphs = new WeakMap<Tensor, string>();
+/** Disposed tensors that were made by an op, with that op (for backward's error message). */
+const disposedOps = new WeakMap<Tensor, string>();
+
+/** Called by dispose(): drops the link into the graph (so the graph's memory can go) but remembers the op. */
+export function releaseGraph(t: Tensor): void {
+  if (t.gradNode) disposedOps.set(t, t.gradNode.op);
+  t.gradNode = null;
+}
+
 export function backward(root: Tensor, grad?: Tensor): void {
   if (!root.requiresGrad) {
     throw new Error('backward: the tensor does not require grad (no input had requiresGrad, or it was made under noGrad / detach)');
@@ -76,6 +87,12 @@ export function backward(root: Tensor, grad?: Tensor): void {
   gradEnabled = false;
   try {
     const order = topoSort(root);
+    for (const t of order) {
+      const op = t.gradNode ? undefined : usedGraphs.get(t);
+      if (op) {
+        throw new Error(`backward: the graph through a tensor made by '${op}' was already used by an earlier backward() (graphs are used once, as in PyTorch); recompute the forward pass, or detach() what should be a constant`);
+      }
+    }
     const grads = new Map<Tensor, Tensor>([[root, grad ?? root.onesLike()]]);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
@@ -83,6 +100,11 @@ export function backward(root: Tensor, grad?: Tensor): void {
       if (!g) continue;
       grads.delete(t);
       const node = t.gradNode;
+      if (t.isDisposed) {
+        const op = node?.op ?? disposedOps.get(t);
+        const what = op ? `a tensor made by '${op}'` : `a leaf tensor [${t.shape.join(', ')}]`;
+        throw new Error(`backward: ${what} was disposed before backward (was it freed by tidy or dispose?)`);
+      }
       if (!node) {
         // a leaf: accumulate into .grad, which outlives any tidy scope
         if (t.grad) {
@@ -90,10 +112,15 @@ export function backward(root: Tensor, grad?: Tensor): void {
           t.grad.dispose();
           t.grad = keep(sum);
           if (g !== grad) g.dispose();
-        } else t.grad = keep(g === grad ? g.clone() : g);
+        } else {
+          // .grad is owned and dense, so optimizers can update from it in place
+          const dense = g.isContiguous && g.offset === 0 && g.storage.size === g.size;
+          const own = g === grad || !dense ? g.clone() : g;
+          if (own !== g && g !== grad) g.dispose();
+          t.grad = keep(own);
+        }
         continue;
       }
-      if (t.isDisposed) throw new Error(`backward: a tensor made by '${node.op}' was disposed before backward (was it freed by tidy or dispose?)`);
       const inputGrads = distinct(node.backward(g));
       const consumed = new Set<Tensor>();
       node.inputs.forEach((x, j) => {
@@ -109,6 +136,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
       });
       for (const r of inputGrads) if (r && !consumed.has(r) && r !== g) r.dispose();
       if (!consumed.has(g) && g !== grad) g.dispose();
+      usedGraphs.set(t, node.op);
       t.gradNode = null; // the graph is used once, as in PyTorch
     }
   } finally {

@@ -20,3 +20,4 @@ export { softmax, logSoftmax, crossEntropy, layerNorm, dropout, type CrossEntrop
 export { multinomial } from './ops/sampling.js';
 export { assign, fill, adamwUpdate } from './ops/inplace.js';
 export { dense } from './ops/util.js';
+export { initWebGPU, type WebGPUOptions } from './backends/webgpu/index.js';

@@ -43,10 +43,15 @@ export function tidy<T extends TidyResult>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
+  } catch (e) {
+    // a step that throws must not leak what it made before the throw
+    for (const t of scope) t.dispose();
+    throw e;
   } finally {
     scopes.pop();
   }
   if (result && typeof (result as { then?: unknown }).then === 'function') {
+    for (const t of scope) t.dispose();
     throw new Error('tidy: fn returned a Promise; tidy cannot span an await (read values back outside the scope)');
   }
   const survivors = new Set<Tensor>();

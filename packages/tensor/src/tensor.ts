@@ -1,6 +1,6 @@
 // The Tensor: a strided view onto backend storage, plus what autograd needs.
 // Methods are thin: each op lives (forward next to backward) in src/ops.
-import { backward as runBackward, type GradNode } from './autograd.js';
+import { releaseGraph, backward as runBackward, type GradNode } from './autograd.js';
 import type { Backend, Storage, View } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { releaseStorage, retainStorage, trackTensor } from './memory.js';
@@ -63,7 +63,7 @@ export class Tensor implements View {
     releaseStorage(this.storage);
     this.grad?.dispose();
     this.grad = null;
-    this.gradNode = null;
+    releaseGraph(this);
   }
 
   assertAlive(op: string): void {

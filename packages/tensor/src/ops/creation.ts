@@ -38,13 +38,25 @@ export function tensor(data: NestedArray | TypedArray | readonly number[], opts:
     shape.push(probe.length);
     probe = probe[0];
   }
+  checkNested(data, shape, 0, '');
   const flat = Array.isArray(data) ? (data as unknown[]).flat(Infinity) : [data];
-  for (const v of flat) if (typeof v !== 'number') throw new TypeError(`tensor: expected numbers, found ${typeof v} (${String(v)})`);
-  if (flat.length !== numel(shape)) throw new Error(`tensor: ragged nested array; expected shape ${shapeStr(shape)}`);
   const dtype = checkDType(opts.dtype ?? 'float32', 'tensor');
   const arr = typedArrayFor(dtype, flat.length);
   arr.set(flat as number[]);
   return fromTypedArray(arr, opts.shape ?? shape, { ...opts, dtype });
+}
+
+/** Every array at depth d must have shape[d] elements, down to numbers (the first element sets the shape). */
+function checkNested(v: unknown, shape: readonly number[], dim: number, path: string): void {
+  if (dim === shape.length) {
+    if (typeof v !== 'number') throw new TypeError(`tensor: expected a number at data${path}, found ${Array.isArray(v) ? 'an array' : typeof v} (${String(v)})`);
+    return;
+  }
+  if (!Array.isArray(v) || v.length !== shape[dim]) {
+    const found = Array.isArray(v) ? `${v.length} elements` : typeof v;
+    throw new Error(`tensor: ragged nested array: data${path} has ${found}, expected ${shape[dim]} (shape ${shapeStr(shape)} from the first elements)`);
+  }
+  for (let i = 0; i < v.length; i++) checkNested(v[i], shape, dim + 1, `${path}[${i}]`);
 }
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {

@@ -4,7 +4,7 @@ import type { BinaryOp, UnaryOp } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { asTensor, checkDTypes, checkFloat, empty, sameBackend, sumToShape } from './util.js';
+import { asTensor, checkDTypes, checkFloat, empty, opScope, sameBackend, sumToShape } from './util.js';
 
 function broadcastView(t: Tensor, shape: readonly number[]): Tensor {
   return new Tensor(t.storage, shape, broadcastStrides(t.shape, t.strides, shape), t.offset);
@@ -22,6 +22,12 @@ function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType?: DType): Ten
   return out;
 }
 
+/** exp, log, tanh, ... of an int32 tensor would be truncated back to integers: refuse instead. */
+function floatKernel(op: UnaryOp, x: Tensor): Tensor {
+  checkFloat(op, x);
+  return unaryKernel(op, x);
+}
+
 export function unaryKernel(op: UnaryOp, x: Tensor, outDType: DType = x.dtype): Tensor {
   x.assertAlive(op);
   const out = empty(x.backend, x.shape, outDType);
@@ -31,70 +37,85 @@ export function unaryKernel(op: UnaryOp, x: Tensor, outDType: DType = x.dtype): 
 
 type Operand = Tensor | number;
 
+/** f(y as a tensor); a number becomes a scalar tensor, freed with the op's temporaries. */
+function withOperand(x: Tensor, y: Operand, op: string, f: (b: Tensor) => Tensor): Tensor {
+  if (typeof y !== 'number') return f(asTensor(y, x, op));
+  return opScope([x], () => f(asTensor(y, x, op)));
+}
+
 export function add(x: Tensor, y: Operand): Tensor {
-  const b = asTensor(y, x, 'add');
-  const out = binaryKernel('add', x, b);
-  return record(out, 'add', [x, b], (g) => [sumToShape(g, x.shape), sumToShape(g, b.shape)]);
+  return withOperand(x, y, 'add', (b) => {
+    const out = binaryKernel('add', x, b);
+    return record(out, 'add', [x, b], (g) => [sumToShape(g, x.shape), sumToShape(g, b.shape)]);
+  });
 }
 
 export function sub(x: Tensor, y: Operand): Tensor {
-  const b = asTensor(y, x, 'sub');
-  const out = binaryKernel('sub', x, b);
-  return record(out, 'sub', [x, b], (g) => [sumToShape(g, x.shape), b.requiresGrad ? sumToShape(neg(g), b.shape) : null]);
+  return withOperand(x, y, 'sub', (b) => {
+    const out = binaryKernel('sub', x, b);
+    return record(out, 'sub', [x, b], (g) => [sumToShape(g, x.shape), b.requiresGrad ? sumToShape(neg(g), b.shape) : null]);
+  });
 }
 
 export function mul(x: Tensor, y: Operand): Tensor {
-  const b = asTensor(y, x, 'mul');
-  const out = binaryKernel('mul', x, b);
-  return record(out, 'mul', [x, b], (g) => [
-    x.requiresGrad ? sumToShape(mul(g, b), x.shape) : null,
-    b.requiresGrad ? sumToShape(mul(g, x), b.shape) : null,
-  ]);
+  return withOperand(x, y, 'mul', (b) => {
+    const out = binaryKernel('mul', x, b);
+    return record(out, 'mul', [x, b], (g) => [
+      x.requiresGrad ? sumToShape(mul(g, b), x.shape) : null,
+      b.requiresGrad ? sumToShape(mul(g, x), b.shape) : null,
+    ]);
+  });
 }
 
 export function div(x: Tensor, y: Operand): Tensor {
-  const b = asTensor(y, x, 'div');
-  const out = binaryKernel('div', x, b);
-  // d(x/b)/dx = 1/b, d(x/b)/db = -x/b² = -out/b
-  return record(out, 'div', [x, b], (g) => [
-    x.requiresGrad ? sumToShape(div(g, b), x.shape) : null,
-    b.requiresGrad ? sumToShape(neg(div(mul(g, out), b)), b.shape) : null,
-  ]);
+  return withOperand(x, y, 'div', (b) => {
+    const out = binaryKernel('div', x, b);
+    // d(x/b)/dx = 1/b, d(x/b)/db = -x/b² = -out/b
+    return record(out, 'div', [x, b], (g) => [
+      x.requiresGrad ? sumToShape(div(g, b), x.shape) : null,
+      b.requiresGrad ? sumToShape(neg(div(mul(g, out), b)), b.shape) : null,
+    ]);
+  });
 }
 
 export function pow(x: Tensor, y: Operand): Tensor {
-  const b = asTensor(y, x, 'pow');
   checkFloat('pow', x);
-  const out = binaryKernel('pow', x, b);
-  // d(x^b)/dx = b·x^(b-1), d(x^b)/db = x^b·ln x
-  return record(out, 'pow', [x, b], (g) => [
-    x.requiresGrad ? sumToShape(mul(g, mul(b, pow(x, sub(b, 1)))), x.shape) : null,
-    b.requiresGrad ? sumToShape(mul(g, mul(out, log(x))), b.shape) : null,
-  ]);
+  return withOperand(x, y, 'pow', (b) => {
+    const out = binaryKernel('pow', x, b);
+    // d(x^b)/dx = b·x^(b-1), d(x^b)/db = x^b·ln x
+    return record(out, 'pow', [x, b], (g) => [
+      x.requiresGrad ? sumToShape(mul(g, mul(b, pow(x, sub(b, 1)))), x.shape) : null,
+      b.requiresGrad ? sumToShape(mul(g, mul(out, log(x))), b.shape) : null,
+    ]);
+  });
 }
 
 function selectGrad(op: 'maximum' | 'minimum', x: Tensor, y: Operand): Tensor {
-  const b = asTensor(y, x, op);
-  const out = binaryKernel(op, x, b);
-  return record(out, op, [x, b], (g) => {
-    const pick = binaryKernel(op === 'maximum' ? 'ge' : 'le', x, b); // ties go to x
-    const gx = mul(g, pick);
-    const gb = sub(g, gx);
-    return [sumToShape(gx, x.shape), sumToShape(gb, b.shape)];
+  return withOperand(x, y, op, (b) => {
+    const out = binaryKernel(op, x, b);
+    return record(out, op, [x, b], (g) => {
+      const pick = binaryKernel(op === 'maximum' ? 'ge' : 'le', x, b); // ties go to x
+      const gx = mul(g, pick);
+      const gb = sub(g, gx);
+      return [sumToShape(gx, x.shape), sumToShape(gb, b.shape)];
+    });
   });
 }
 export const maximum = (x: Tensor, y: Operand) => selectGrad('maximum', x, y);
 export const minimum = (x: Tensor, y: Operand) => selectGrad('minimum', x, y);
 
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
-  let out = x;
-  if (min !== undefined) out = maximum(out, min);
-  if (max !== undefined) out = minimum(out, max);
-  return out === x ? x.clone() : out;
+  return opScope([x], () => {
+    let out = x;
+    if (min !== undefined) out = maximum(out, min);
+    if (max !== undefined) out = minimum(out, max);
+    return out === x ? x.clone() : out;
+  });
 }
 
 // Comparisons give a float32 0/1 mask and carry no gradient.
-const compare = (op: BinaryOp) => (x: Tensor, y: Operand) => binaryKernel(op, x, asTensor(y, x, op), 'float32');
+const compare = (op: BinaryOp) => (x: Tensor, y: Operand) =>
+  typeof y === 'number' ? opScope([], () => binaryKernel(op, x, asTensor(y, x, op), 'float32')) : binaryKernel(op, x, y, 'float32');
 export const eq = compare('eq');
 export const ne = compare('ne');
 export const lt = compare('lt');
@@ -106,33 +127,33 @@ export function neg(x: Tensor): Tensor {
   return record(unaryKernel('neg', x), 'neg', [x], (g) => [neg(g)]);
 }
 export function exp(x: Tensor): Tensor {
-  const out = unaryKernel('exp', x);
+  const out = floatKernel('exp', x);
   return record(out, 'exp', [x], (g) => [mul(g, out)]);
 }
 export function log(x: Tensor): Tensor {
-  return record(unaryKernel('log', x), 'log', [x], (g) => [div(g, x)]);
+  return record(floatKernel('log', x), 'log', [x], (g) => [div(g, x)]);
 }
 export function sqrt(x: Tensor): Tensor {
-  const out = unaryKernel('sqrt', x);
+  const out = floatKernel('sqrt', x);
   return record(out, 'sqrt', [x], (g) => [div(g, mul(out, 2))]); // 1 / (2√x)
 }
 export function rsqrt(x: Tensor): Tensor {
-  const out = unaryKernel('rsqrt', x);
+  const out = floatKernel('rsqrt', x);
   return record(out, 'rsqrt', [x], (g) => [mul(g, mul(pow(out, 3), -0.5))]); // -½ x^(-3/2)
 }
 export function tanh(x: Tensor): Tensor {
-  const out = unaryKernel('tanh', x);
+  const out = floatKernel('tanh', x);
   return record(out, 'tanh', [x], (g) => [mul(g, add(neg(mul(out, out)), 1))]); // 1 - tanh²
 }
 export function sigmoid(x: Tensor): Tensor {
-  const out = unaryKernel('sigmoid', x);
+  const out = floatKernel('sigmoid', x);
   return record(out, 'sigmoid', [x], (g) => [mul(g, sub(out, mul(out, out)))]); // σ(1 - σ)
 }
 export function relu(x: Tensor): Tensor {
   return record(unaryKernel('relu', x), 'relu', [x], (g) => [mul(g, gt(x, 0))]);
 }
 export function gelu(x: Tensor): Tensor {
-  return record(unaryKernel('gelu', x), 'gelu', [x], (g) => [mul(g, unaryKernel('geluGrad', x))]);
+  return record(floatKernel('gelu', x), 'gelu', [x], (g) => [mul(g, unaryKernel('geluGrad', x))]);
 }
 export function abs(x: Tensor): Tensor {
   return record(unaryKernel('abs', x), 'abs', [x], (g) => [mul(g, unaryKernel('sign', x))]);
@@ -151,8 +172,15 @@ export function fullLike(x: Tensor, value: number): Tensor {
 
 /** cond ? a : b, broadcasting all three; cond is a 0/1 mask (any dtype). */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
-  const like = a instanceof Tensor ? a : b instanceof Tensor ? b : cond.float();
-  const ta = asTensor(a, like, 'where'), tb = asTensor(b, like, 'where');
+  const tensors = [a, b].filter((t): t is Tensor => t instanceof Tensor);
+  if (tensors.length === 2) return whereKernel(cond, a as Tensor, b as Tensor);
+  return opScope(tensors, () => {
+    const like = tensors[0] ?? cond.float();
+    return whereKernel(cond, asTensor(a, like, 'where'), asTensor(b, like, 'where'));
+  });
+}
+
+function whereKernel(cond: Tensor, ta: Tensor, tb: Tensor): Tensor {
   const backend = sameBackend('where', cond, ta, tb);
   checkDTypes('where', ta, tb);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, ta.shape), tb.shape);

@@ -10,6 +10,7 @@ function checkUpdate(op: string, dst: Tensor, src: Tensor): void {
   if (dst.shape.length !== src.shape.length || dst.shape.some((d, i) => d !== src.shape[i])) {
     throw new Error(`${op}: shapes differ: destination ${shapeStr(dst.shape)}, source ${shapeStr(src.shape)}`);
   }
+  if (dst.dtype !== src.dtype) throw new TypeError(`${op}: dtypes differ: destination ${dst.dtype}, source ${src.dtype}`);
   if (dst.requiresGrad && dst.gradNode) throw new Error(`${op}: cannot write in place into a tensor that is part of a graph`);
 }
 

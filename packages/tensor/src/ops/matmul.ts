@@ -1,11 +1,11 @@
 // Matrix multiply with broadcast batch dims. Transposed operands (the views that .T and the
 // backward pass make) reach the kernel as flags, not copies.
 import { record } from '../autograd.js';
-import type { MatmulLayout } from '../backend.js';
+import type { Backend, MatmulLayout } from '../backend.js';
 import { broadcastShapes, numel, shapeStr } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { clone, expand, reshape, squeeze, transpose, unsqueeze } from './movement.js';
-import { checkFloat, empty, sameBackend, sumToShape } from './util.js';
+import { checkFloat, empty, opScope, sameBackend, sumToShape } from './util.js';
 
 /** How the kernel can read the last two dims (r, c) of t: plain row-major, transposed, or not at all. */
 function matrixLayout(t: Tensor): 'plain' | 'trans' | null {
@@ -39,8 +39,18 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   checkFloat('matmul', a);
   checkFloat('matmul', b);
   if (a.ndim === 0 || b.ndim === 0) throw new Error(`matmul: expected tensors with at least 1 dim, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
-  if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
-  if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
+  return opScope([a, b], () => matmulViews(backend, a, b));
+}
+
+/** The product once shapes are checked: 1-D operands as matrices, a folded batch, or one batched kernel call. */
+function matmulViews(backend: Backend, a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 1 || b.ndim === 1) {
+    // a (k) is a row (1, k), b (k) a column (k, 1); the added dims are dropped again
+    let out = matmul(a.ndim === 1 ? unsqueeze(a, 0) : a, b.ndim === 1 ? unsqueeze(b, -1) : b);
+    if (b.ndim === 1) out = squeeze(out, -1);
+    if (a.ndim === 1) out = squeeze(out, b.ndim === 1 ? -1 : -2);
+    return out;
+  }
   const [m, k] = a.shape.slice(-2);
   const [k2, n] = b.shape.slice(-2);
   if (k !== k2) throw new Error(`matmul: inner dims differ: ${shapeStr(a.shape)} @ ${shapeStr(b.shape)} (${k} vs ${k2})`);

@@ -3,7 +3,7 @@
 import { record } from '../autograd.js';
 import { contiguousStrides, normalizeDim, numel, shapeStr } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { empty, sumToShape } from './util.js';
+import { empty, opScope, sumToShape } from './util.js';
 
 function viewOf(x: Tensor, shape: readonly number[], strides: readonly number[], offset = x.offset): Tensor {
   x.assertAlive('view');
@@ -181,7 +181,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
       throw new Error(`stack: all tensors need the same shape, got ${shapeStr(tensors[0].shape)} and ${shapeStr(t.shape)}`);
     }
   }
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+  return opScope(tensors, () => cat(tensors.map((t) => unsqueeze(t, d)), d));
 }
 
 /** Views of `size` elements along dim (the last may be shorter), or of the given section sizes. */

@@ -1,6 +1,7 @@
 // Composite neural-network ops, built from the primitives above so their gradients come for
 // free. Fused kernels may replace them where a benchmark says so, checked against these.
 import { noGrad } from '../autograd.js';
+import { tidy } from '../memory.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { normalizeDim, shapeStr } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -8,30 +9,34 @@ import { div, exp, log, mul, ne, sub, where } from './elementwise.js';
 import { gather } from './indexing.js';
 import { reshape } from './movement.js';
 import { max, mean, sum, variance } from './reduce.js';
-import { checkFloat } from './util.js';
+import { checkFloat, opScope } from './util.js';
 
 /** softmax(x) = exp(x - max) / Σ exp(x - max): the max (a constant for the gradient) keeps exp finite. */
 export function softmax(x: Tensor, dim = -1): Tensor {
   checkFloat('softmax', x);
   const d = normalizeDim('softmax', dim, x.ndim);
-  const e = exp(sub(x, rowMax(x, d)));
-  return div(e, sum(e, d, true));
+  return opScope([x], () => {
+    const e = exp(sub(x, rowMax(x, d)));
+    return div(e, sum(e, d, true));
+  });
 }
 
 /** log softmax(x) = (x - max) - log Σ exp(x - max). */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
   checkFloat('logSoftmax', x);
   const d = normalizeDim('logSoftmax', dim, x.ndim);
-  const shifted = sub(x, rowMax(x, d));
-  return sub(shifted, log(sum(exp(shifted), d, true)));
+  return opScope([x], () => {
+    const shifted = sub(x, rowMax(x, d));
+    return sub(shifted, log(sum(exp(shifted), d, true)));
+  });
 }
 
 function rowMax(x: Tensor, d: number): Tensor {
   // -Infinity rows (fully masked) would give NaN; shifting by 0 there keeps them -Infinity
-  return noGrad(() => {
+  return noGrad(() => tidy(() => {
     const m = max(x, d, true);
     return where(ne(m, -Infinity), m, 0);
-  });
+  }));
 }
 
 export interface CrossEntropyOptions {
@@ -50,13 +55,15 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
     throw new Error(`crossEntropy: logits ${shapeStr(logits.shape)} and targets ${shapeStr(targets.shape)} do not fit: expected logits (N, C) with targets (N), or (B, T, C) with (B, T)`);
   }
   const C = logits.shape[logits.ndim - 1];
-  const flatLogits = reshape(logits, [-1, C]);
-  const flatTargets = reshape(targets, [-1, 1]);
-  const valid = ne(flatTargets, ignoreIndex); // (N, 1) float 0/1
-  const safeTargets = where(valid, flatTargets, 0); // ignored rows gather class 0, then get weight 0
-  const picked = gather(logSoftmax(flatLogits, -1), 1, safeTargets); // (N, 1)
-  const count = sum(valid);
-  return div(sum(mul(picked, valid)), count).neg();
+  return opScope([logits], () => {
+    const flatLogits = reshape(logits, [-1, C]);
+    const flatTargets = reshape(targets, [-1, 1]);
+    const valid = ne(flatTargets, ignoreIndex); // (N, 1) float 0/1
+    const safeTargets = where(valid, flatTargets, 0); // ignored rows gather class 0, then get weight 0
+    const picked = gather(logSoftmax(flatLogits, -1), 1, safeTargets); // (N, 1)
+    const count = sum(valid);
+    return div(sum(mul(picked, valid)), count).neg();
+  });
 }
 
 /** LayerNorm over the last dim: (x - mean) / √(var + eps) · weight + bias, var biased as in the book. */
@@ -66,12 +73,14 @@ export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
   for (const [name, p] of [['weight', weight], ['bias', bias]] as const) {
     if (p && (p.ndim !== 1 || p.shape[0] !== C)) throw new Error(`layerNorm: ${name} ${shapeStr(p.shape)} does not fit the last dim of input ${shapeStr(x.shape)}`);
   }
-  const m = mean(x, -1, true);
-  const v = variance(x, -1, { unbiased: false, keepdim: true });
-  let out = div(sub(x, m), v.add(eps).sqrt());
-  if (weight) out = mul(out, weight);
-  if (bias) out = out.add(bias);
-  return out;
+  return opScope([x, weight, bias], () => {
+    const m = mean(x, -1, true);
+    const v = variance(x, -1, { unbiased: false, keepdim: true });
+    let out = div(sub(x, m), v.add(eps).sqrt());
+    if (weight) out = mul(out, weight);
+    if (bias) out = out.add(bias);
+    return out;
+  });
 }
 
 export interface DropoutOptions {
@@ -87,7 +96,6 @@ export function dropout(x: Tensor, p: number, opts: DropoutOptions = {}): Tensor
   const keep = new Float32Array(x.size);
   const scale = 1 / (1 - p);
   for (let i = 0; i < keep.length; i++) keep[i] = g.uniform() >= p ? scale : 0;
-  const mask = new Tensor(x.backend.fromArray(keep), x.shape);
-  return mul(x, mask);
+  return opScope([x], () => mul(x, new Tensor(x.backend.fromArray(keep), x.shape)));
 }
 

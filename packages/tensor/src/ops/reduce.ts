@@ -1,12 +1,13 @@
 // Reductions over any dims, with keepdim. The kernel reduces one axis of a contiguous
 // (outer, size, inner) block; several dims are reduced one after another.
-import { record } from '../autograd.js';
+import { noGrad, record } from '../autograd.js';
+import { tidy } from '../memory.js';
 import type { ReduceOp } from '../backend.js';
 import { normalizeDim, normalizeDims, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { div, eq, mul, sub } from './elementwise.js';
 import { contiguous, expand, reshape } from './movement.js';
-import { checkFloat, empty } from './util.js';
+import { checkFloat, empty, opScope } from './util.js';
 
 /** Reduces one dim, keeping it as size 1. */
 function reduceDim(op: ReduceOp, x: Tensor, dim: number): Tensor {
@@ -32,17 +33,19 @@ function keepShape(g: Tensor, xShape: readonly number[], dims: number[]): Tensor
 
 export function sum(x: Tensor, dims?: number | number[] | null, keepdim = false): Tensor {
   const ds = normalizeDims('sum', dims, x.ndim);
-  let out = x;
-  if (ds.length === x.ndim && x.isContiguous) {
-    // all elements at once: one pass
-    const flat = reshape(x, [1, x.size]);
-    out = reduceDim('sum', flat, 1);
-    out = reshape(out, x.shape.map(() => 1));
-  } else {
-    for (let i = ds.length - 1; i >= 0; i--) out = reduceDim('sum', out, ds[i]);
-    if (out === x) out = x.clone();
-  }
-  out = dropDims(out, ds, keepdim);
+  // the partial sums are constants to the graph: sum's gradient needs only the shapes
+  const out = noGrad(() => tidy(() => {
+    let r = x;
+    if (ds.length === x.ndim && x.isContiguous) {
+      // all elements at once: one pass
+      r = reduceDim('sum', reshape(x, [1, x.size]), 1);
+      r = reshape(r, x.shape.map(() => 1));
+    } else {
+      for (let i = ds.length - 1; i >= 0; i--) r = reduceDim('sum', r, ds[i]);
+      if (r === x) r = x.clone();
+    }
+    return dropDims(r, ds, keepdim);
+  }));
   return record(out, 'sum', [x], (g) => [expand(keepShape(g, x.shape, ds), x.shape)]);
 }
 
@@ -50,28 +53,30 @@ export function mean(x: Tensor, dims?: number | number[] | null, keepdim = false
   checkFloat('mean', x);
   const ds = normalizeDims('mean', dims, x.ndim);
   const count = ds.reduce((n, d) => n * x.shape[d], 1);
-  return div(sum(x, ds, keepdim), count);
+  return opScope([x], () => div(sum(x, ds, keepdim), count));
 }
 
 function extreme(op: 'max' | 'min', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
-  if (dim === undefined) return extreme(op, reshape(x, [x.size]), 0, false);
+  if (dim === undefined) return opScope([x], () => extreme(op, reshape(x, [x.size]), 0, false));
   const d = normalizeDim(op, dim, x.ndim);
-  const kept = reduceDim(op, x, d);
-  const out = dropDims(kept, [d], keepdim);
-  return record(out, op, [x], (g) => {
-    // the gradient goes to the extreme element(s), split evenly between ties
-    const mask = eq(x, kept);
-    const share = div(mask, sum(mask, d, true));
-    return [mul(share, keepShape(g, x.shape, [d]))];
+  return opScope([x], () => {
+    const kept = reduceDim(op, x, d);
+    const out = dropDims(kept, [d], keepdim);
+    return record(out, op, [x], (g) => {
+      // the gradient goes to the extreme element(s), split evenly between ties
+      const mask = eq(x, kept);
+      const share = div(mask, sum(mask, d, true));
+      return [mul(share, keepShape(g, x.shape, [d]))];
+    });
   });
 }
 export const max = (x: Tensor, dim?: number, keepdim = false) => extreme('max', x, dim, keepdim);
 export const min = (x: Tensor, dim?: number, keepdim = false) => extreme('min', x, dim, keepdim);
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
-  if (dim === undefined) return argExtreme(op, reshape(x, [x.size]), 0, false);
+  if (dim === undefined) return opScope([], () => argExtreme(op, reshape(x, [x.size]), 0, false));
   const d = normalizeDim(op, dim, x.ndim);
-  return dropDims(reduceDim(op, x, d), [d], keepdim);
+  return opScope([], () => dropDims(reduceDim(op, x, d), [d], keepdim));
 }
 export const argmax = (x: Tensor, dim?: number, keepdim = false) => argExtreme('argmax', x, dim, keepdim);
 export const argmin = (x: Tensor, dim?: number, keepdim = false) => argExtreme('argmin', x, dim, keepdim);
@@ -81,6 +86,8 @@ export function variance(x: Tensor, dims?: number | number[] | null, opts: { unb
   const { unbiased = true, keepdim = false } = opts;
   const ds = normalizeDims('var', dims, x.ndim);
   const count = ds.reduce((n, d) => n * x.shape[d], 1);
-  const centered = sub(x, mean(x, ds, true));
-  return div(sum(mul(centered, centered), ds, keepdim), unbiased ? count - 1 : count);
+  return opScope([x], () => {
+    const centered = sub(x, mean(x, ds, true));
+    return div(sum(mul(centered, centered), ds, keepdim), unbiased ? count - 1 : count);
+  });
 }

@@ -1,9 +1,22 @@
 // Small pieces every op shares: fresh outputs, scalars as tensors, backend checks, and the
 // reduction of a broadcast gradient back to its input's shape.
+import { isGradEnabled } from '../autograd.js';
 import type { Backend } from '../backend.js';
 import type { DType } from '../dtype.js';
+import { tidy } from '../memory.js';
 import { numel, shapeStr } from '../shape.js';
 import { Tensor } from '../tensor.js';
+
+/**
+ * Runs an op's body. When no graph is recorded (noGrad, or no input needs a gradient), the
+ * temporaries it makes (scalar operands, views, copies, partial results) are freed before it
+ * returns, so outside tidy() an op leaves exactly its result. When a graph is recorded, the graph
+ * may need them: they stay until the caller's tidy() ends. `inputs` must list every tensor input.
+ */
+export function opScope<T extends Tensor | Tensor[] | { values: Tensor; indices: Tensor }>(inputs: readonly (Tensor | null)[], fn: () => T): T {
+  if (isGradEnabled() && inputs.some((t) => t?.requiresGrad)) return fn();
+  return tidy(fn);
+}
 
 export function empty(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(backend.alloc(numel(shape), dtype), shape);
