@@ -1,0 +1,118 @@
+// @llm/gpt benchmarks on GPT-2 124M with random weights (tied head, as GPT-2): forward tokens/s
+// (batch 1 and 8, 256 tokens), greedy generation tokens/s (64 new after a 16-token prompt) with
+// and without the KV cache, the KV cache's speed-up for one new token at 256 tokens of context,
+// and resident memory of the float32 weights. The peer is the same model in PyTorch on the CPU
+// with 2 threads (bench/torch_gpt.py), measured in the same run when /usr/bin/python3 has torch.
+//
+// Run all: tsx bench/index.ts; one case: tsx bench/index.ts kv-cache (a substring of its name).
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { noGrad, randint, tidy } from '@llm/tensor';
+import { timeIt, writeBenchResult } from '../../../bench/report.js';
+import { generate, GPT_CONFIG_124M, GPTModel } from '../src/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+v8.setFlagsFromString('--expose_gc');
+const gcOnce = vm.runInNewContext('gc') as () => void;
+// the second pass frees what the first one finalized (storages are tracked by a FinalizationRegistry)
+const gc = () => { gcOnce(); gcOnce(); };
+const mb = (bytes: number) => bytes / 2 ** 20;
+
+let torchAvailable: boolean | undefined;
+function torch(args: string[]): Record<string, number> | undefined {
+  torchAvailable ??= (() => {
+    try {
+      execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      console.log('PyTorch peer skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch libopenblas0-openmp)');
+      return false;
+    }
+  })();
+  if (!torchAvailable) return undefined;
+  const out = execFileSync('/usr/bin/python3', [join(here, 'torch_gpt.py'), ...args], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+const baseRss = (gc(), mb(process.memoryUsage().rss));
+const buildStart = performance.now();
+const model = new GPTModel(GPT_CONFIG_124M, { tieWeights: true }).eval();
+const buildSeconds = (performance.now() - buildStart) / 1000;
+gc();
+const config = { ...GPT_CONFIG_124M, tiedHead: true, weights: 'random' };
+const forwardLast = (ids: ReturnType<typeof randint>, useCache = false) => noGrad(() => tidy(() => { model.forward(ids, { useCache, lastTokenOnly: true }); }));
+const forwardAll = (ids: ReturnType<typeof randint>) => noGrad(() => tidy(() => { model.forward(ids); }));
+
+interface Case { name: string; run: () => Promise<void> }
+const cases: Case[] = [
+  {
+    name: 'gpt-124m-resident-mb',
+    run: async () => {
+      const rss = mb(process.memoryUsage().rss);
+      writeBenchResult({
+        name: 'gpt-124m-resident-mb', unit: 'MiB resident (after GC)', higherIsBetter: false, ours: rss, peers: {},
+        config: { ...config, parameters: model.numParameters(), float32MiB: mb(model.numParameters() * 4), processBaseMiB: baseRss, buildSeconds, goalMiB: 700 },
+      });
+    },
+  },
+  ...[1, 8].map((batch) => ({
+    name: `gpt-forward-124m-b${batch}-t256`,
+    run: async () => {
+      const ids = randint(0, 50257, [batch, 256]);
+      const ms = await timeIt(() => forwardAll(ids), { warmup: batch === 1 ? 1 : 0, minRuns: 1, minMs: 0 });
+      const peer = torch(['--mode', 'forward', '--batch', `${batch}`, '--seq', '256']);
+      writeBenchResult({
+        name: `gpt-forward-124m-b${batch}-t256`, unit: 'tokens/s', higherIsBetter: true, ours: (batch * 256) / (ms / 1000),
+        peers: peer ? { 'pytorch-cpu-2-threads': peer.tokensPerSec } : {}, config: { ...config, batch, seq: 256, grad: false },
+      });
+    },
+  })),
+  ...[true, false].map((useCache) => ({
+    name: `gpt-generate-124m-${useCache ? 'kv-cache' : 'no-cache'}`,
+    run: async () => {
+      const prompt = Array.from(await randint(0, 50257, [16]).data());
+      const ms = await timeIt(() => generate(model, [prompt], { maxNewTokens: 64, useCache }), { warmup: 0, minRuns: 1, minMs: 0 });
+      const peer = torch(['--mode', 'generate', '--prompt', '16', '--new', '64', '--cache', useCache ? '1' : '0', '--runs', '1']);
+      writeBenchResult({
+        name: `gpt-generate-124m-${useCache ? 'kv-cache' : 'no-cache'}`, unit: 'new tokens/s', higherIsBetter: true, ours: 64 / (ms / 1000),
+        peers: peer ? { 'pytorch-cpu-2-threads': peer.tokensPerSec } : {}, config: { ...config, prompt: 16, newTokens: 64, decoding: 'greedy', useCache },
+      });
+    },
+  })),
+  {
+    name: 'gpt-kv-cache-speedup-ctx256',
+    run: async () => {
+      // one new token at 249..256 tokens of context: with the cache it attends to the cached keys;
+      // without, the whole 256-token window runs again
+      const ids = randint(0, 50257, [1, 256]);
+      model.resetCache();
+      forwardLast(ids.narrow(1, 0, 248), true);
+      const steps: number[] = [];
+      for (let t = 248; t < 256; t++) {
+        const t0 = performance.now();
+        forwardLast(ids.narrow(1, t, 1), true);
+        steps.push(performance.now() - t0);
+      }
+      model.resetCache();
+      const cachedMs = steps.sort((a, b) => a - b)[steps.length >> 1];
+      const uncachedMs = await timeIt(() => forwardLast(ids), { warmup: 0, minRuns: 1, minMs: 0 });
+      const peer = torch(['--mode', 'kvstep', '--seq', '256']);
+      writeBenchResult({
+        name: 'gpt-kv-cache-speedup-ctx256', unit: 'x faster per new token (uncached / cached)', higherIsBetter: true, ours: uncachedMs / cachedMs,
+        peers: peer ? { 'pytorch-cpu-2-threads': peer.uncachedMs / peer.cachedMs } : {},
+        config: { ...config, context: 256, cachedMs, uncachedMs, torchCachedMs: peer?.cachedMs, torchUncachedMs: peer?.uncachedMs, goal: 5 },
+      });
+    },
+  },
+];
+
+const only = process.argv.slice(2).find((a) => !a.startsWith('-'));
+for (const c of cases) {
+  if (only && !c.name.includes(only)) continue;
+  const t0 = performance.now();
+  await c.run();
+  console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,19 @@
+// @llm/gpt: the GPT-2 model of the book's chapters 4-5: configs, the model, parameter counts,
+// text generation (greedy, sampling, streaming, KV cache), and GPT-2 weights (load, save, export, download).
+export { GPT_CONFIG_124M, GPT_CONFIGS, gptConfig, validateConfig, type GPTConfig, type GPTSizeName } from './config.js';
+export { countParameters, type ParameterCount } from './params.js';
+export { GPTModel, type GPTModelOptions, type GPTForwardOptions, type GPTInit } from './model/gpt-model.js';
+export { TransformerBlock } from './model/transformer-block.js';
+export { initGPT2Weights } from './model/init-gpt2.js';
+export {
+  generate, generateTextSimple, generateSteps, type GenerateOptions, type GenerativeModel, type TokenIds,
+} from './generate/generate.js';
+export { sampleToken, argmax, type SamplingOptions } from './generate/sampling.js';
+export {
+  generateStream, generateText, streamingDecoder, type GeneratedToken, type StreamingDecoder, type StreamingTokenizer,
+} from './generate/stream.js';
+export { textToTokenIds, tokenIdsToText, END_OF_TEXT, type Tokenizer } from './generate/text.js';
+export { loadPretrained, loadModel, CHECKPOINT_FORMAT, type LoadPretrainedOptions } from './weights/load.js';
+export { saveModel, exportHuggingFace, type SaveModelOptions } from './weights/save.js';
+export { hfLayout, type HFTensorSpec } from './weights/hf-layout.js';
+export * from './io/index.js';

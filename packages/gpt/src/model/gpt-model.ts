@@ -1,0 +1,115 @@
+// Section 4.6's GPT model: token + position embeddings, a stack of transformer blocks, a final
+// LayerNorm and a linear head to vocabulary logits. With useCache the blocks keep the keys and
+// values of earlier calls, so generation feeds one new token per step.
+import { Dropout, Embedding, type InitOptions, LayerNorm, Linear, Module, Sequential } from '@llm/nn';
+import { arange, type Generator, type Tensor } from '@llm/tensor';
+import { validateConfig } from '../config.js';
+import type { GPTConfig } from '../io/hf-config.js';
+import { initGPT2Weights } from './init-gpt2.js';
+import { TransformerBlock } from './transformer-block.js';
+
+export type GPTInit = 'pytorch' | 'gpt2' | 'none';
+
+export interface GPTModelOptions {
+  /**
+   * 'pytorch' (default): PyTorch's defaults, as the book (embeddings N(0, 1), linear layers
+   * U(±1/√fanIn), LayerNorm ones/zeros). 'gpt2': GPT-2's N(0, 0.02) with residual projections
+   * scaled by 1/√(2·nLayers) and zero biases. 'none': zeros, for weights about to be loaded.
+   */
+  init?: GPTInit;
+  /** Draws the initial weights (default: the global generator, seeded by manualSeed). */
+  generator?: Generator;
+  /** Share the token embedding with the output head, as GPT-2 (default false, as the book). */
+  tieWeights?: boolean;
+}
+
+export interface GPTForwardOptions {
+  /** Continue from the tokens cached by earlier calls (ids then holds only the new tokens). */
+  useCache?: boolean;
+  /** Compute the logits of the last position only: (B, 1, vocabSize). Generation needs no more. */
+  lastTokenOnly?: boolean;
+}
+
+export class GPTModel extends Module {
+  readonly config: Readonly<GPTConfig>;
+  tokEmb: Embedding;
+  posEmb: Embedding;
+  dropEmb: Dropout;
+  trfBlocks: Sequential<TransformerBlock>;
+  finalNorm: LayerNorm;
+  outHead: Linear;
+  #cached = 0;
+
+  constructor(config: GPTConfig, opts: GPTModelOptions = {}) {
+    super();
+    this.config = Object.freeze({ ...validateConfig(config) });
+    const init = opts.init ?? 'pytorch';
+    if (!['pytorch', 'gpt2', 'none'].includes(init)) throw new RangeError(`GPTModel: init must be 'pytorch', 'gpt2' or 'none', got ${JSON.stringify(init)}`);
+    const layerInit: InitOptions = { generator: opts.generator, init: init === 'pytorch' ? 'default' : 'none' };
+    const { vocabSize, contextLength, embDim, nLayers, dropRate } = this.config;
+    this.tokEmb = new Embedding(vocabSize, embDim, layerInit);
+    this.posEmb = new Embedding(contextLength, embDim, layerInit);
+    this.dropEmb = new Dropout(dropRate);
+    this.trfBlocks = new Sequential(...Array.from({ length: nLayers }, () => new TransformerBlock(this.config, layerInit)));
+    this.finalNorm = new LayerNorm(embDim);
+    this.outHead = new Linear(embDim, vocabSize, { bias: false, ...(opts.tieWeights ? { init: 'none' } : layerInit) });
+    if (opts.tieWeights) this.tieWeights();
+    if (init === 'gpt2') initGPT2Weights(this, opts.generator);
+  }
+
+  /** Makes the output head use the token embedding's weight (one tensor, trained once), as GPT-2. */
+  tieWeights(): this {
+    if (this.outHead.weight !== this.tokEmb.weight) {
+      if (this.outHead.weight.shape.join() !== this.tokEmb.weight.shape.join()) {
+        throw new Error(`tieWeights: the head's weight [${this.outHead.weight.shape.join(', ')}] does not match the token embedding [${this.tokEmb.weight.shape.join(', ')}]`);
+      }
+      this.outHead.weight.dispose();
+      this.outHead.weight = this.tokEmb.weight;
+    }
+    return this;
+  }
+
+  /** Whether the output head shares the token embedding's weight. */
+  get weightsTied(): boolean {
+    return this.outHead.weight === this.tokEmb.weight;
+  }
+
+  /** Tokens in the KV cache. */
+  get cacheLength(): number {
+    return this.#cached;
+  }
+
+  /** Empties every block's KV cache. */
+  resetCache(): void {
+    for (const block of this.trfBlocks) block.att.resetCache();
+    this.#cached = 0;
+  }
+
+  /** ids int32 (B, T) → logits (B, T, vocabSize). */
+  forward(ids: Tensor, opts: GPTForwardOptions = {}): Tensor {
+    if (ids.dtype !== 'int32') throw new TypeError(`GPTModel.forward: ids must be int32 token ids, got ${ids.dtype} [${ids.shape.join(', ')}]`);
+    if (ids.ndim !== 2) throw new Error(`GPTModel.forward: expected ids (batch, tokens), got [${ids.shape.join(', ')}]`);
+    const T = ids.shape[1];
+    const offset = opts.useCache ? this.#cached : 0;
+    const { contextLength } = this.config;
+    if (offset + T > contextLength) {
+      throw new RangeError(
+        offset
+          ? `GPTModel.forward: ${T} new tokens after ${offset} cached ones exceed the context length ${contextLength}; call resetCache()`
+          : `GPTModel.forward: ${T} tokens exceed the model's context length ${contextLength}; keep the last ${contextLength} (ids.slice(1, -${contextLength}))`,
+      );
+    }
+    const tokEmbeds = this.tokEmb.forward(ids); // (B, T, embDim)
+    const posEmbeds = this.posEmb.forward(arange(offset, offset + T, 1, { backend: ids.backend })); // (T, embDim)
+    let x = this.dropEmb.forward(tokEmbeds.add(posEmbeds));
+    for (const block of this.trfBlocks) x = block.forward(x, { useCache: opts.useCache });
+    if (opts.useCache) this.#cached += T;
+    if (opts.lastTokenOnly) x = x.narrow(1, T - 1, 1);
+    return this.outHead.forward(this.finalNorm.forward(x)); // (B, T, vocabSize)
+  }
+
+  override dispose(): void {
+    this.resetCache();
+    super.dispose();
+  }
+}

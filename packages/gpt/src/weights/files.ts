@@ -1,0 +1,36 @@
+// Where a checkpoint's files are, and small atomic writes.
+import { nodeModules, tempPathFor } from '../io/node.js';
+
+/** Writes JSON to path through a temporary file renamed into place. */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  const { fs, path: nodePath } = await nodeModules();
+  await fs.mkdir(nodePath.dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
+  try {
+    await fs.writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw new Error(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+export async function readJson(path: string): Promise<unknown> {
+  const { fs } = await nodeModules();
+  const text = await fs.readFile(path, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export async function exists(path: string): Promise<'file' | 'dir' | null> {
+  const { fs } = await nodeModules();
+  try {
+    const s = await fs.stat(path);
+    return s.isDirectory() ? 'dir' : 'file';
+  } catch {
+    return null;
+  }
+}
