@@ -1,0 +1,12 @@
+// @llm/tokenizer: the book's simple tokenizers, GPT-2's byte-level BPE (identical to tiktoken's gpt2),
+// BPE training, and loaders for Hugging Face vocabularies. No dependencies; Node and browsers.
+export { Encoding } from './encoding';
+export type { EncodingSpec } from './vocab';
+export type { EncodeOptions, SpecialSet } from './specials';
+export { StreamDecoder } from './streamDecoder';
+export { getEncoding, type EncodingName } from './gpt2';
+export { gpt2Pattern, gpt2Pretokenize } from './pretokenize';
+export { SimpleTokenizerV1, SimpleTokenizerV2, buildVocab, simpleSplit, unkToken, endOfTextToken, type Vocab } from './simple';
+export { trainBPE, type TrainBPEOptions } from './train';
+export { saveEncoding, loadEncoding, encodingFormat, type EncodingJSON } from './serialize';
+export { bytesToUnicode, fromHFVocabMerges, fromHFTokenizerJson, type HFLoadOptions } from './hf';
