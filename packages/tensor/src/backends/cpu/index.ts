@@ -5,7 +5,7 @@ import { type DType, type TypedArray, typedArrayFor } from '../../dtype.js';
 import { adamwKernel } from './adamw.js';
 import { binaryRow, unaryRow } from './elementwise.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel, topkKernel } from './indexing.js';
-import { matmulF32 } from './matmul-temp.js';
+import { matmulF32 } from './wasm/matmul.js';
 import { reduceKernel } from './reduce.js';
 import { contiguousStrides as contiguous } from '../../shape.js';
 import { forEachRow } from './strided.js';

@@ -1,0 +1,65 @@
+// The 4x8 register-blocked micro-kernel: C (4, 8) (+)= Ap (kc, 4)^T-panel @ Bp (kc, 8)-panel.
+// Eight f32x4 accumulators + two B vectors + one broadcast A value fit V8's x64 SIMD registers
+// without spilling; wider tiles (5x8, 6x8, 4x12) spilled and ran 2-3x slower when measured.
+// RELAXED is a compile-time constant (`asc --use RELAXED=0|1`): one build uses the relaxed-SIMD
+// fused multiply-add, the other plain mul + add for engines without relaxed SIMD.
+
+export const MR = 4;
+export const NR = 8;
+
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  // @ts-ignore: RELAXED comes from `asc --use`
+  return RELAXED ? f32x4.relaxed_madd(a, b, c) : f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
+ * ap: packed A micro-panel (kc, MR); bp: packed B micro-panel (kc, NR); c: top-left of the
+ * (MR, NR) output tile, rows ldc bytes apart. beta: add to C instead of overwriting it.
+ * (Not unrolled over k: measured, unrolling by 2 or 4 made V8 spill and lose ~40%.)
+ */
+export function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(ap, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(ap, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(ap, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    ap += MR * 4;
+    bp += NR * 4;
+  }
+  storeRow(c, c00, c01, beta); c += ldc;
+  storeRow(c, c10, c11, beta); c += ldc;
+  storeRow(c, c20, c21, beta); c += ldc;
+  storeRow(c, c30, c31, beta);
+}
+
+// @ts-ignore: decorator
+@inline function storeRow(c: usize, x0: v128, x1: v128, beta: bool): void {
+  if (beta) {
+    x0 = f32x4.add(x0, v128.load(c));
+    x1 = f32x4.add(x1, v128.load(c, 16));
+  }
+  v128.store(c, x0);
+  v128.store(c, x1, 16);
+}
+
+/** Writes the valid (mr, nr) corner of a full (MR, NR) tile (rows NR floats apart) into C. */
+export function storeEdge(tile: usize, c: usize, ldc: usize, mr: i32, nr: i32, beta: bool): void {
+  for (let r = 0; r < mr; r++) {
+    const src = tile + <usize>(r * NR * 4), dst = c + <usize>r * ldc;
+    for (let j = 0; j < nr; j++) {
+      const off = <usize>(j * 4);
+      const v = load<f32>(src + off);
+      store<f32>(dst + off, beta ? load<f32>(dst + off) + v : v);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+// The CPU backend's matmul: WebAssembly SIMD (relaxed-SIMD FMA where the engine has it), split
+// over worker threads in Node, with a plain-JS kernel as the fallback before/without WebAssembly.
+// Every call copies its operands into the module's memory and the result back out, so callers
+// pass ordinary Float32Arrays.
+import { type MatmulArgs, checkMatmulArgs } from './args.js';
+import { CTL_BYTE_OFFSET, FIELD_COUNT, Field, Flag, PAGE_BYTES, WORK_BYTE_OFFSET, align64, workBytes } from './job.js';
+import { matmulJs } from './js-kernel.js';
+import { BLOCKING, planChunks } from './plan.js';
+import { type GemmInstance, type KernelKind, instantiateAsync, instantiateSync, nodeBuiltin } from './runtime.js';
+import { GemmThreadPool } from './threads.js';
+
+export type { MatmulArgs } from './args.js';
+export type MatmulKernel = 'auto' | KernelKind | 'js';
+
+let wanted: MatmulKernel = 'auto';
+let gemm: GemmInstance | null = null;
+let pool: GemmThreadPool | null = null;
+let loadError: unknown = null; // why the WASM kernel could not load synchronously
+let threads = defaultThreads();
+
+function defaultThreads(): number {
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>('node:os');
+  const cores = os ? (os.availableParallelism?.() ?? os.cpus().length) : 1;
+  return Math.max(1, Math.min(8, cores));
+}
+
+function adopt(instance: GemmInstance): void {
+  pool?.terminate();
+  gemm = instance;
+  pool = GemmThreadPool.create(instance);
+  loadError = null;
+}
+
+/** Loads the WASM kernel synchronously on first use; on failure matmuls run in JS. */
+function kernel(): GemmInstance | null {
+  if (gemm || wanted === 'js' || loadError) return gemm;
+  try {
+    adopt(instantiateSync(wanted));
+  } catch (e) {
+    loadError = e;
+  }
+  return gemm;
+}
+
+/**
+ * Compiles the WASM kernel asynchronously. Needed once in browsers, whose main thread refuses to
+ * compile the module synchronously; until it resolves matmuls use the JS kernel. Node needs no call.
+ */
+export async function initMatmul(): Promise<void> {
+  if (gemm || wanted === 'js') return;
+  adopt(await instantiateAsync(wanted));
+}
+
+/** Chooses the kernel: 'auto' (relaxed SIMD if supported, else SIMD), 'relaxed', 'simd' or 'js'. */
+export function setMatmulKernel(kind: MatmulKernel): void {
+  pool?.terminate();
+  wanted = kind;
+  gemm = null;
+  pool = null;
+  loadError = null;
+  if (kind === 'relaxed' || kind === 'simd') {
+    adopt(instantiateSync(kind)); // an explicit request fails loudly
+  }
+}
+
+/**
+ * Threads used for large matmuls (main thread included); 1 disables workers. Workers start on
+ * first need; lowering the count leaves the extra ones asleep rather than tearing them down.
+ */
+export function setMatmulThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setMatmulThreads: expected an integer >= 1, got ${n}`);
+  threads = n;
+}
+
+export function matmulInfo(): { simd: boolean; relaxedSimd: boolean; threads: number } {
+  const g = kernel();
+  return { simd: g !== null, relaxedSimd: g?.kind === 'relaxed', threads: g && pool ? threads : 1 };
+}
+
+/** Chunks of matmul jobs that worker threads ran (0 without workers). */
+export function matmulThreadStats(): { workerChunks: number } {
+  return { workerChunks: pool?.workerChunks ?? 0 };
+}
+
+/** out (batch, m, n) from outOffset = (or += with accumulate) A @ B for each batch matrix. */
+export function matmulF32(args: MatmulArgs): void {
+  checkMatmulArgs(args);
+  const { batch, m, k, n, out, outOffset } = args;
+  if (batch === 0 || m === 0 || n === 0) return;
+  if (k === 0) {
+    if (!args.accumulate) out.fill(0, outOffset, outOffset + batch * m * n);
+    return;
+  }
+  const g = kernel();
+  if (g) matmulWasm(g, args);
+  else matmulJs(args);
+}
+
+function matmulWasm(g: GemmInstance, x: MatmulArgs): void {
+  const { batch, m, k, n } = x;
+  const plan = planChunks(pool ? threads : 1, batch, m, k, n);
+  const active = plan.nChunks > 1 ? threads - 1 : 0;
+  if (pool && pool.size < active) pool.resize(active);
+  const workSize = workBytes(BLOCKING);
+  // memory: [ctl][workspace per thread][A batches][B batches][C]
+  const aCount = x.aBatchStride === 0 ? 1 : batch, bCount = x.bBatchStride === 0 ? 1 : batch;
+  const aPtr = WORK_BYTE_OFFSET + (active + 1) * workSize;
+  const bPtr = aPtr + align64(aCount * m * k * 4);
+  const cPtr = bPtr + align64(bCount * k * n * 4);
+  ensureBytes(g.memory, cPtr + batch * m * n * 4);
+
+  const { heap, ctl } = memoryViews(g.memory);
+  copyMatrices(heap, aPtr, x.a, x.aOffset, x.aBatchStride, aCount, m * k);
+  copyMatrices(heap, bPtr, x.b, x.bOffset, x.bBatchStride, bCount, k * n);
+  const cLen = batch * m * n;
+  if (x.accumulate) heap.set(x.out.subarray(x.outOffset, x.outOffset + cLen), cPtr / 4);
+
+  ctl[Field.A] = aPtr; ctl[Field.A_BATCH_STRIDE] = aCount === 1 ? 0 : m * k * 4;
+  ctl[Field.B] = bPtr; ctl[Field.B_BATCH_STRIDE] = bCount === 1 ? 0 : k * n * 4;
+  ctl[Field.C] = cPtr;
+  ctl[Field.BATCH] = batch; ctl[Field.M] = m; ctl[Field.K] = k; ctl[Field.N] = n;
+  ctl[Field.FLAGS] = (x.transA ? Flag.TRANS_A : 0) | (x.transB ? Flag.TRANS_B : 0) | (x.accumulate ? Flag.ACCUMULATE : 0);
+  ctl[Field.BATCH_PER_CHUNK] = plan.batchPerChunk;
+  ctl[Field.TILES_M] = plan.tilesM; ctl[Field.TILES_N] = plan.tilesN;
+  ctl[Field.TILE_M] = plan.tileM; ctl[Field.TILE_N] = plan.tileN;
+  ctl[Field.BLOCK_MC] = BLOCKING.mc; ctl[Field.BLOCK_KC] = BLOCKING.kc; ctl[Field.BLOCK_NC] = BLOCKING.nc;
+  ctl[Field.WORK_BASE] = WORK_BYTE_OFFSET; ctl[Field.WORK_SIZE] = workSize;
+
+  const runChunk = (chunk: number) => g.gemmChunk(CTL_BYTE_OFFSET, chunk, WORK_BYTE_OFFSET);
+  if (pool && active > 0) pool.run(ctl, plan.nChunks, active, runChunk);
+  else for (let c = 0; c < plan.nChunks; c++) runChunk(c);
+
+  // the memory may have grown in the meantime only through us, so `heap` is still current
+  x.out.set(heap.subarray(cPtr / 4, cPtr / 4 + cLen), x.outOffset);
+}
+
+let views: { buffer: ArrayBufferLike; heap: Float32Array; ctl: Int32Array } | null = null;
+/** Views of the kernel's memory, remade only when it grew (or the kernel changed). */
+function memoryViews(memory: WebAssembly.Memory): { heap: Float32Array; ctl: Int32Array } {
+  const buffer = memory.buffer;
+  if (views?.buffer !== buffer) views = { buffer, heap: new Float32Array(buffer), ctl: new Int32Array(buffer, CTL_BYTE_OFFSET, FIELD_COUNT) };
+  return views;
+}
+
+function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes <= have) return;
+  try {
+    memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+  } catch (e) {
+    throw new RangeError(`matmulF32: needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, which could not be allocated (${String(e)})`);
+  }
+}
+
+function copyMatrices(heap: Float32Array, ptr: number, src: Float32Array, offset: number, stride: number, count: number, size: number): void {
+  const at = ptr / 4;
+  if (count === 1 || stride === size) heap.set(src.subarray(offset, offset + count * size), at);
+  else for (let t = 0; t < count; t++) heap.set(src.subarray(offset + t * stride, offset + t * stride + size), at + t * size);
+}

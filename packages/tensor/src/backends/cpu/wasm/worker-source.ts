@@ -1,0 +1,35 @@
+// Source of a GEMM worker thread, run with `new Worker(code, { eval: true })` so it works the same
+// from the tsup bundle and from TypeScript sources. It instantiates the module it is handed on the
+// shared memory, then sleeps on the job counter; woken, it claims chunks until none are left.
+// Claims carry the job number, so a worker that wakes late never runs a chunk of a finished job.
+import { Field } from './job.js';
+
+export const workerSource = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctlOffset, index } = workerData;
+const { gemmChunk } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(memory.buffer, ctlOffset, ${Field.ERROR + 1});
+const SEQ = ${Field.SEQ}, NEXT = ${Field.NEXT}, DONE = ${Field.DONE}, N_CHUNKS = ${Field.N_CHUNKS};
+// job numbers start at 1: a worker that starts mid-job joins it at once
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, SEQ, seen);
+  seen = Atomics.load(ctl, SEQ);
+  if (index >= ctl[${Field.ACTIVE_WORKERS}]) continue;
+  const tag = seen & 0xffff;
+  for (;;) {
+    const next = Atomics.load(ctl, NEXT);
+    if (next >>> 16 !== tag || (next & 0xffff) >= ctl[N_CHUNKS]) break;
+    if (Atomics.compareExchange(ctl, NEXT, next, next + 1) !== next) continue;
+    const work = (ctl[${Field.WORK_BASE}] >>> 0) + (index + 1) * (ctl[${Field.WORK_SIZE}] >>> 0);
+    try {
+      gemmChunk(ctlOffset, next & 0xffff, work);
+    } catch (e) {
+      Atomics.store(ctl, ${Field.ERROR}, 1);
+      console.error('@llm/tensor matmul worker', index, e);
+    }
+    Atomics.add(ctl, DONE, 1);
+    Atomics.notify(ctl, DONE);
+  }
+}
+`;
