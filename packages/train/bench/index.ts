@@ -1,0 +1,84 @@
+// Training throughput (tokens/s) of one full step (forward, loss, backward, clipping-free AdamW
+// update) for the 124M config (batch 2 x 256) and a small one (emb 256, 4 layers, 4 heads,
+// context 128, batch 8), against the same model in plain PyTorch on the CPU with 2 threads,
+// measured in the same run when /usr/bin/python3 has torch.
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GPTModel, type GPTConfig } from '@llm/gpt';
+import { manualSeed, matmul, randint, randn, tidy } from '@llm/tensor';
+import { timeIt, writeBenchResult } from '../../../bench/report.js';
+import { AdamW, calcLossBatch } from '../src/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface Case { name: string; config: GPTConfig; batch: number; steps: number }
+const cases: Case[] = [
+  { name: 'train-tokens-per-s-small', config: { vocabSize: 50257, contextLength: 128, embDim: 256, nHeads: 4, nLayers: 4, dropRate: 0.1, qkvBias: false }, batch: 8, steps: 3 },
+  { name: 'train-tokens-per-s-124m', config: { vocabSize: 50257, contextLength: 256, embDim: 768, nHeads: 12, nLayers: 12, dropRate: 0.1, qkvBias: false }, batch: 2, steps: 2 },
+];
+
+function torchTokensPerSec(c: Case): number | undefined {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    console.log('PyTorch peer skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch libopenblas0-openmp)');
+    return undefined;
+  }
+  const { config: g } = c;
+  const out = execFileSync('/usr/bin/python3', [join(here, 'torch_train.py'), '--vocab', `${g.vocabSize}`, '--emb', `${g.embDim}`, '--layers', `${g.nLayers}`,
+    '--heads', `${g.nHeads}`, '--ctx', `${g.contextLength}`, '--batch', `${c.batch}`, '--drop', `${g.dropRate}`, '--steps', `${c.steps}`], { encoding: 'utf8' });
+  return (JSON.parse(out.trim().split('\n').pop()!) as { tokensPerSec: number }).tokensPerSec;
+}
+
+async function ours(c: Case): Promise<number> {
+  manualSeed(123);
+  const model = new GPTModel(c.config);
+  const optimizer = new AdamW(model.parameters(), { lr: 4e-4, weightDecay: 0.1 });
+  const T = c.config.contextLength;
+  const x = randint(0, c.config.vocabSize, [c.batch, T]);
+  const y = randint(0, c.config.vocabSize, [c.batch, T]);
+  model.train();
+  const step = async () => {
+    const loss = tidy(() => {
+      optimizer.zeroGrad();
+      const l = calcLossBatch(x, y, model);
+      l.backward();
+      optimizer.step();
+      optimizer.zeroGrad();
+      return l;
+    });
+    await loss.item(); // the only readback of a training step
+    loss.dispose();
+  };
+  const ms = await timeIt(step, { warmup: 1, minRuns: c.steps, minMs: 0 });
+  return (c.batch * T) / (ms / 1000);
+}
+
+/** GFLOPS of one 256³ matmul: a 124M step is ~0.4 TFLOP, hopeless on a plain-JS kernel. */
+async function matmulGflops(): Promise<number> {
+  const a = randn([256, 256]);
+  const b = randn([256, 256]);
+  const ms = await timeIt(() => tidy(() => { matmul(a, b).dataSync(); }), { warmup: 1, minRuns: 3, minMs: 200 });
+  return (2 * 256 ** 3) / (ms * 1e6);
+}
+
+const only = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const gflops = await matmulGflops();
+for (const c of cases) {
+  if (only && !c.name.includes(only)) continue;
+  if (c.name.endsWith('124m') && (process.env.LLM_BENCH_SKIP_124M || gflops < 5)) {
+    console.log(`${c.name} skipped: ${process.env.LLM_BENCH_SKIP_124M ? 'LLM_BENCH_SKIP_124M is set' : `matmul runs at ${gflops.toFixed(2)} GFLOPS (< 5), a 124M step would take minutes`}`);
+    continue;
+  }
+  const tokensPerSec = await ours(c);
+  const torch = torchTokensPerSec(c);
+  writeBenchResult({
+    name: c.name,
+    unit: 'tokens/s',
+    higherIsBetter: true,
+    ours: tokensPerSec,
+    peers: torch === undefined ? {} : { 'pytorch-cpu-2-threads': torch },
+    config: { ...c.config, batchSize: c.batch, timedSteps: c.steps, optimizer: 'AdamW' },
+  });
+}
