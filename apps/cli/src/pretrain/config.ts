@@ -1,0 +1,42 @@
+// --config: a model size by name (the demo's tiny/small/124M, or a GPT-2 size), or a JSON file
+// with the book's field names; single fields can be overridden from the command line.
+import { readFile } from 'node:fs/promises';
+import type { GPTConfig } from '@llm/gpt';
+import { CliError } from '../errors.js';
+
+export type ConfigOverrides = Partial<GPTConfig>;
+
+export async function resolveConfig(spec: string, overrides: ConfigOverrides = {}): Promise<GPTConfig> {
+  const { DEMO_CONFIGS } = await import('@llm/train');
+  const { gptConfig, validateConfig, GPT_CONFIGS } = await import('@llm/gpt');
+  let base: GPTConfig;
+  if (spec in DEMO_CONFIGS) base = DEMO_CONFIGS[spec as keyof typeof DEMO_CONFIGS];
+  else if (spec.endsWith('.json')) base = await readConfigFile(spec);
+  else {
+    try {
+      base = gptConfig(spec);
+    } catch {
+      throw new CliError(`unknown config '${spec}'; use one of ${[...Object.keys(DEMO_CONFIGS), ...Object.keys(GPT_CONFIGS)].join(', ')}, or a .json file`);
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const config = { ...base, ...defined } as GPTConfig;
+  try {
+    validateConfig(config);
+  } catch (e) {
+    throw new CliError(`${spec}: ${(e as Error).message}`);
+  }
+  return config;
+}
+
+async function readConfigFile(path: string): Promise<GPTConfig> {
+  const text = await readFile(path, 'utf8');
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('expected an object');
+    const { vocabSize = 50257, contextLength, embDim, nHeads, nLayers, dropRate = 0.1, qkvBias = false } = json;
+    return { vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias } as GPTConfig;
+  } catch (e) {
+    throw new CliError(`${path} is not a valid config file: ${(e as Error).message}`);
+  }
+}
