@@ -1,9 +1,7 @@
 // Picks where tensors live: WebGPU where the browser has a usable adapter, else the CPU backend
 // with its WebAssembly SIMD matmul (compiled asynchronously here: a browser's main thread refuses
 // to compile it synchronously, and without it matmuls run in plain JS, ~30x slower).
-import { getBackend, initWebGPU, setBackend } from '@llm/tensor';
-// initMatmul/matmulInfo are not exported by @llm/tensor's index yet, hence the deep path
-import { initMatmul, matmulInfo } from '@llm/tensor/backends/cpu/wasm/matmul';
+import { getBackend, initMatmul, initWebGPU, matmulInfo, setBackend } from '@llm/tensor';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
