@@ -57,3 +57,13 @@ export async function timeIt(fn: () => unknown | Promise<unknown>, opts: { warmu
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
 }
+
+/** A peer's figure, or undefined (with the reason printed) when the peer cannot run here. */
+export async function measurePeer(name: string, measure: () => Promise<number>): Promise<number | undefined> {
+  try {
+    return await measure();
+  } catch (e) {
+    console.log(`  (${name} skipped: ${(e as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}

@@ -10,7 +10,7 @@
 //   ... --quick                                                           # a tiny run to check the script
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBalancedDataset, loadSpamAssassin, randomSplit, runClassificationFinetune, saveSplits } from '@llm/finetune';
+import { createBalancedDataset, loadSpamAssassin, randomSplit, runClassificationFinetune, saveSplits } from '../src/index.js';
 import { runPretrainDemo, writeFileAtomic } from '@llm/train';
 
 const { values } = parseArgs({

@@ -41,4 +41,4 @@ export { replaceLinearWithLoRA, mergeLoRA, loraLayers, saveLoRA, loadLoRA, LORA_
 // shared
 export { loadBaseModel, findTokenizer, type ModelSource } from './common/base-model.js';
 export { encodeOrdinary, encodeTruncated, endOfTextId, checkVocabulary, PAD_TOKEN_ID, type FinetuneTokenizer } from './common/tokenizer.js';
-export type { StartingPoint } from './common/run.js';
+export type { StartingPoint, TrainingSettings } from './common/run.js';

@@ -4,7 +4,7 @@
 // kernel's memory and the result back out.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { timeIt, writeBenchResult } from '../../../bench/report.js';
+import { measurePeer, timeIt, writeBenchResult } from '../../../bench/report.js';
 import { matmulF32, matmulInfo, setMatmulThreads } from '../src/backends/cpu/wasm/matmul.js';
 
 const SHAPES: [number, number, number][] = [[512, 768, 768], [512, 768, 3072], [1024, 1024, 1024]];
@@ -64,15 +64,6 @@ async function timeTf(tf: Tf, backend: string, a: Float32Array, b: Float32Array,
   }
 }
 
-/** A peer's GFLOPS, or undefined (with the reason printed) when it cannot run here. */
-async function peer(name: string, measure: () => Promise<number>): Promise<number | undefined> {
-  try {
-    return await measure();
-  } catch (e) {
-    console.log(`  (${name} skipped: ${(e as Error).message.split('\n')[0]})`);
-    return undefined;
-  }
-}
 
 export async function run(): Promise<void> {
   const peak = machinePeak();
@@ -91,7 +82,7 @@ export async function run(): Promise<void> {
 
     const peers: Record<string, number> = {};
     const add = (name: string, v: number | undefined) => { if (v !== undefined) peers[name] = v; };
-    add('jax-js wasm', await peer('jax-js', async () => {
+    add('jax-js wasm', await measurePeer('jax-js', async () => {
       const ja = jax.numpy.array(a).reshape([m, k]), jb = jax.numpy.array(b).reshape([k, n]);
       const ms = await timeIt(async () => {
         const c = jax.numpy.matmul(ja.ref, jb.ref);
@@ -102,9 +93,9 @@ export async function run(): Promise<void> {
       jb.dispose();
       return gflops(m, k, n, ms);
     }));
-    add('tfjs-backend-wasm', await peer('tfjs wasm', async () => gflops(m, k, n, await timeTf(tf, 'wasm', a, b, m, k, n, { warmup: 1, minRuns: 5, minMs: 1500 }))));
+    add('tfjs-backend-wasm', await measurePeer('tfjs wasm', async () => gflops(m, k, n, await timeTf(tf, 'wasm', a, b, m, k, n, { warmup: 1, minRuns: 5, minMs: 1500 }))));
     // tfjs cpu runs at ~0.5 GFLOPS: one warm-up and one timed run
-    add('tfjs cpu', await peer('tfjs cpu', async () => gflops(m, k, n, await timeTf(tf, 'cpu', a, b, m, k, n, { warmup: 1, minRuns: 1, minMs: 0 }))));
+    add('tfjs cpu', await measurePeer('tfjs cpu', async () => gflops(m, k, n, await timeTf(tf, 'cpu', a, b, m, k, n, { warmup: 1, minRuns: 1, minMs: 0 }))));
 
     writeBenchResult({
       name: `matmul-${m}x${k}x${n}`,

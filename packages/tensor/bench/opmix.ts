@@ -3,7 +3,7 @@
 //   h = layerNorm(x); q, k = h Wq, h Wk; att = softmax(q kᵀ / √d) per head; y = att v
 //   f = gelu(h W1) W2 (768 → 3072 → 768); loss = Σ (y + f)² / N
 // Peers run the same graph with their own autograd, in the same process.
-import { timeIt, writeBenchResult } from '../../../bench/report.js';
+import { measurePeer, timeIt, writeBenchResult } from '../../../bench/report.js';
 import { fromTypedArray, Generator, layerNorm, softmax, tidy, type Tensor } from '../src/index.js';
 
 const B = 2, T = 256, C = 768, H = 12, D = C / H, F = 4 * C;
@@ -83,23 +83,15 @@ async function tfjs(backend: 'wasm' | 'cpu', runs: { warmup: number; minRuns: nu
   }
 }
 
-async function peer(name: string, measure: () => Promise<number>): Promise<number | undefined> {
-  try {
-    return await measure();
-  } catch (e) {
-    console.log(`  (${name} skipped: ${(e as Error).message.split('\n')[0]})`);
-    return undefined;
-  }
-}
 
 export async function run(): Promise<void> {
   const toGflops = (ms: number) => FLOPS / ms / 1e6;
   const peers: Record<string, number> = {};
   const notes: Record<string, string> = {};
   const ms = await ours();
-  const tfWasm = await peer('tfjs wasm', () => tfjs('wasm', { warmup: 1, minRuns: 2, minMs: 0 }));
+  const tfWasm = await measurePeer('tfjs wasm', () => tfjs('wasm', { warmup: 1, minRuns: 2, minMs: 0 }));
   if (tfWasm !== undefined) peers['@tensorflow/tfjs-backend-wasm@4.22.0'] = toGflops(tfWasm);
-  const tfCpu = await peer('tfjs cpu', () => tfjs('cpu', { warmup: 0, minRuns: 1, minMs: 0 }));
+  const tfCpu = await measurePeer('tfjs cpu', () => tfjs('cpu', { warmup: 0, minRuns: 1, minMs: 0 }));
   if (tfCpu !== undefined) peers['@tensorflow/tfjs@4.22.0 (cpu)'] = toGflops(tfCpu);
   notes['@jax-js/jax'] = 'not measured for the op mix: its ownership-passing API (.ref) needs a separate port of the graph; see the matmul benches for jax-js';
   writeBenchResult({

@@ -104,4 +104,17 @@ describe('runPretrainDemo', () => {
     const ids = tensor([tokenizer.encode('The city was fair')], { dtype: 'int32' });
     expect(Array.from(loaded.forward(ids).dataSync())).toEqual(Array.from(r.model.forward(ids).dataSync()));
   });
+
+  it('trains a named size without dropout unless asked, and keeps a config object\'s own', async () => {
+    const text = 'The jury said the city was well run. The city said the jury was fair. '.repeat(60);
+    const quick = { text, steps: 1, batchSize: 2, evalFreq: 1, evalIter: 1, sampleEvery: 100, sampleTokens: 1, progress: false, log: () => {}, plotFormats: [] as ('svg' | 'png')[] };
+    const run = async (o: Parameters<typeof runPretrainDemo>[0]) => {
+      const out = mkdtempSync(join(tmpdir(), 'llm-demo-'));
+      dirs.push(out);
+      return (await runPretrainDemo({ ...quick, ...o, outDir: out })).config.dropRate;
+    };
+    expect(await run({ config: 'tiny', vocabSize: 300 })).toBe(0);
+    expect(await run({ config: 'tiny', vocabSize: 300, dropRate: 0.2 })).toBe(0.2);
+    expect(await run({ config: { ...tiny, dropRate: 0.3 } })).toBe(0.3);
+  });
 });

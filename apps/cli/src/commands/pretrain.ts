@@ -24,7 +24,7 @@ export const pretrainCommand: Command = {
     tokenizer: { type: 'string', value: 'bpe|gpt2', description: "--demo's vocabulary: a byte-level BPE trained on the text first, or GPT-2's (runs without --demo use GPT-2's)", defaultText: 'bpe' },
     'vocab-size': { type: 'string', value: 'N', description: 'tokens in the trained BPE vocabulary (--demo)', defaultText: '4096' },
     text: { type: 'string', value: 'FILE', description: 'train on this UTF-8 text file', defaultText: 'the Brown corpus' },
-    steps: { type: 'string', value: 'N', description: 'optimizer steps', defaultText: '200, or whole epochs with --epochs' },
+    steps: { type: 'string', value: 'N', description: 'optimizer steps', defaultText: '200 (400 with --demo), or whole epochs with --epochs' },
     epochs: { type: 'string', value: 'N', description: 'passes over the training text (instead of --steps)' },
     config: { type: 'string', value: 'NAME|FILE', description: 'model size: tiny, small, 124M, gpt2-medium, ..., or a .json config', defaultText: 'tiny' },
     'context-length': { type: 'string', value: 'N', description: "override the config's contextLength" },
@@ -33,7 +33,7 @@ export const pretrainCommand: Command = {
     'n-heads': { type: 'string', value: 'N', description: "override the config's nHeads" },
     'drop-rate': { type: 'string', value: 'P', description: "override the config's dropRate" },
     'batch-size': { type: 'string', value: 'N', description: 'sequences per step', defaultText: '8' },
-    lr: { type: 'string', value: 'LR', description: 'peak learning rate (10% warmup, cosine decay)', defaultText: '1e-3' },
+    lr: { type: 'string', value: 'LR', description: 'peak learning rate (10% warmup, cosine decay)', defaultText: '1e-3; 6e-3 with --demo' },
     seed: { type: 'string', value: 'N', description: 'random seed', defaultText: '123' },
     prompt: { type: 'string', value: 'TEXT', description: 'start of the samples', defaultText: 'The jury said' },
     'max-chars': { type: 'string', value: 'N', description: 'use only the first N characters of the text' },
@@ -90,8 +90,14 @@ async function runDemo(values: Values, io: CliIO): Promise<number> {
   await useBackend(str(values, 'backend'));
   const { runPretrainDemo } = await import('@llm/train');
   const outDir = str(values, 'out') ?? 'runs/pretrain-demo';
+  // the demo's own defaults (more steps at a higher rate; no dropout for a named size, as each token is seen
+  // about once) unless asked otherwise
+  const configName = str(values, 'config') ?? 'tiny';
+  const namedConfig = !configName.endsWith('.json');
   const r = await runPretrainDemo({
-    steps: s.steps, config: s.config, tokenizer, vocabSize, textFile: s.textFile, batchSize: s.batchSize, lr: s.lr, seed: s.seed,
+    steps: values.steps === undefined ? undefined : s.steps, lr: values.lr === undefined ? undefined : s.lr,
+    config: namedConfig && values['drop-rate'] === undefined ? { ...s.config, dropRate: 0 } : s.config,
+    tokenizer, vocabSize, textFile: s.textFile, batchSize: s.batchSize, seed: s.seed,
     outDir, prompt: s.prompt, maxChars: s.maxChars, evalFreq: s.evalFreq, sampleEvery: s.sampleEvery,
     progress: { stream: io.stdout }, log: lineWriter(io),
   });

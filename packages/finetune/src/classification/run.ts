@@ -3,11 +3,11 @@
 // a GPT with an n-class head → training with @llm/train's Trainer → accuracy and loss on
 // train/validation/test → the saved classifier and metrics.json.
 import type { GPTModel } from '@llm/gpt';
-import { AdamW, DataLoader, type ProgressOptions, type TrainResult, Trainer } from '@llm/train';
+import { AdamW, DataLoader, type TrainResult, Trainer } from '@llm/train';
 import { manualSeed } from '@llm/tensor';
-import { percent, type StartingPoint, startingModel, useBackend, writeJson } from '../common/run.js';
+import { percent, type StartingPoint, startingModel, type TrainingSettings, useBackend, writeJson } from '../common/run.js';
 import { shuffled } from '../common/shuffle.js';
-import { endOfTextId, type FinetuneTokenizer } from '../common/tokenizer.js';
+import { endOfTextId } from '../common/tokenizer.js';
 import { replaceLinearWithLoRA, mergeLoRA, saveLoRA } from '../lora/replace.js';
 import { calcAccuracyLoader, evaluateClassifierLoader } from './accuracy.js';
 import { parameterCounts, prepareClassifier } from './classifier.js';
@@ -18,7 +18,7 @@ import { createBalancedDataset, labelNames, loadSplits, randomSplit, saveSplits,
 import { TextClassifier } from './text-classifier.js';
 import type { LabeledText } from './types.js';
 
-export interface ClassificationFinetuneOptions extends StartingPoint {
+export interface ClassificationFinetuneOptions extends StartingPoint, TrainingSettings {
   /**
    * 'spam-assassin' (default: the Spam Assassin mails this package depends on), a
    * "label<TAB>text" file (the book's SMS Spam Collection), or a folder holding train.csv,
@@ -39,32 +39,8 @@ export interface ClassificationFinetuneOptions extends StartingPoint {
   /** Transformer blocks to train from the top, or 'all' (default 1, the book's choice). Ignored with lora. */
   trainableBlocks?: number | 'all';
   trainFinalNorm?: boolean;
-  /** Train low-rank adapters on every Linear layer instead (appendix E: rank 16, alpha 16). */
-  lora?: { rank: number; alpha: number };
-  epochs?: number;
-  /** Stop after this many optimizer steps (default: whole epochs). */
-  maxSteps?: number;
-  batchSize?: number;
-  lr?: number;
-  weightDecay?: number;
-  /** 'constant' (default, as the book) or 'cosine': linear warmup, then cosine decay to lr / 10 (appendix D). */
-  schedule?: 'constant' | 'cosine';
-  /** Warmup for 'cosine': steps, or a fraction of all steps when below 1 (default 0.1). */
-  warmup?: number;
-  /** Clip gradients to this global norm (default off). */
-  clipGradNorm?: number;
-  /** Evaluate losses every evalFreq steps on evalIter batches (the book: 50 and 5). */
-  evalFreq?: number;
-  evalIter?: number;
-  seed?: number;
-  /** Tensor backend: 'cpu' (default) or 'webgpu'. */
-  backend?: string;
   /** Where the splits, metrics, loss plot and the classifier go (default runs/finetune-classify). */
   outDir?: string;
-  progress?: boolean | ProgressOptions;
-  log?: (line: string) => void;
-  /** Default: the tokenizer.json beside the model's weights (a vocabulary trained here), else GPT-2's. */
-  tokenizer?: FinetuneTokenizer;
 }
 
 export interface ClassificationMetrics {

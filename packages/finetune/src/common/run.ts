@@ -3,7 +3,7 @@
 import { type GPTConfig, GPTModel } from '@llm/gpt';
 import { getBackend, manualSeed, setBackend } from '@llm/tensor';
 import { Encoding, getEncoding, saveEncoding } from '@llm/tokenizer';
-import { writeFileAtomic } from '@llm/train';
+import { type ProgressOptions, writeFileAtomic } from '@llm/train';
 import { findTokenizer, loadBaseModel, type ModelSource } from './base-model.js';
 import { checkVocabulary, type FinetuneTokenizer } from './tokenizer.js';
 
@@ -22,6 +22,34 @@ export interface StartingPoint {
   model?: ModelSource;
   /** No pretrained weights: a freshly initialised GPT of this config (seeded), for tests and from-scratch runs. */
   config?: GPTConfig;
+}
+
+/** How both fine-tunings train, run and report (the options they share). */
+export interface TrainingSettings {
+  /** Train low-rank adapters on every Linear layer instead (appendix E: rank 16, alpha 16). */
+  lora?: { rank: number; alpha: number };
+  epochs?: number;
+  /** Stop after this many optimizer steps (default: whole epochs). */
+  maxSteps?: number;
+  batchSize?: number;
+  lr?: number;
+  weightDecay?: number;
+  /** 'constant' (default, as the book) or 'cosine': linear warmup, then cosine decay to lr / 10 (appendix D). */
+  schedule?: 'constant' | 'cosine';
+  /** Warmup for 'cosine': steps, or a fraction of all steps when below 1 (default 0.1). */
+  warmup?: number;
+  /** Clip gradients to this global norm (default off). */
+  clipGradNorm?: number;
+  /** Evaluate losses every evalFreq steps on evalIter batches (the book: 50 and 5). */
+  evalFreq?: number;
+  evalIter?: number;
+  seed?: number;
+  /** Tensor backend: 'cpu' (default) or 'webgpu'. */
+  backend?: string;
+  progress?: boolean | ProgressOptions;
+  log?: (line: string) => void;
+  /** Default: the tokenizer.json beside the model's weights (a vocabulary trained here), else GPT-2's. */
+  tokenizer?: FinetuneTokenizer;
 }
 
 /**

@@ -3,9 +3,9 @@
 // @llm/train's Trainer → answers to the test prompts saved beside the references → exact match,
 // ROUGE-L and (optionally) an LLM judge → the saved model and metrics.json.
 import { type GPTModel, saveModel } from '@llm/gpt';
-import { AdamW, calcLossLoader, type ProgressOptions, type TrainResult, Trainer } from '@llm/train';
-import { saveTokenizerBeside, type StartingPoint, startingModel, useBackend, writeJson } from '../common/run.js';
-import { endOfTextId, type FinetuneTokenizer } from '../common/tokenizer.js';
+import { AdamW, calcLossLoader, type TrainResult, Trainer } from '@llm/train';
+import { saveTokenizerBeside, type StartingPoint, startingModel, type TrainingSettings, useBackend, writeJson } from '../common/run.js';
+import { endOfTextId } from '../common/tokenizer.js';
 import { parameterCounts } from '../classification/classifier.js';
 import { mergeLoRA, replaceLinearWithLoRA, saveLoRA } from '../lora/replace.js';
 import { builtinInstructionData } from './builtin-data.js';
@@ -16,7 +16,7 @@ import { type JudgeOptions, type JudgeResult, judgeResponses, resolveJudgeEndpoi
 import { type OfflineScores, scoreResponses } from './metrics.js';
 import { type EntryWithResponse, generateResponses, saveResponses } from './responses.js';
 
-export interface InstructionFinetuneOptions extends StartingPoint {
+export interface InstructionFinetuneOptions extends StartingPoint, TrainingSettings {
   /** 'builtin' (default: the offline dataset this package generates) or a JSON file of { instruction, input, output } (the book's instruction-data.json). */
   data?: string;
   /** Size of the builtin dataset (default 1,100). */
@@ -29,33 +29,12 @@ export interface InstructionFinetuneOptions extends StartingPoint {
   maskPrompt?: boolean;
   /** Cut training sequences to this many tokens (default: the model's context length). */
   allowedMaxLength?: number;
-  /** Train low-rank adapters on every Linear layer instead of all weights. */
-  lora?: { rank: number; alpha: number };
-  epochs?: number;
-  maxSteps?: number;
-  batchSize?: number;
-  lr?: number;
-  weightDecay?: number;
-  /** 'constant' (default, as the book) or 'cosine': linear warmup, then cosine decay to lr / 10 (appendix D). */
-  schedule?: 'constant' | 'cosine';
-  /** Warmup for 'cosine': steps, or a fraction of all steps when below 1 (default 0.1). */
-  warmup?: number;
-  /** Clip gradients to this global norm (default off). */
-  clipGradNorm?: number;
-  evalFreq?: number;
-  evalIter?: number;
-  seed?: number;
   /** New tokens per answer at most (default 256, as the book). */
   maxNewTokens?: number;
   /** Score the answers with an LLM judge over HTTP (Ollama or an OpenAI-style server); off by default. */
   judge?: JudgeOptions | false;
-  backend?: string;
   /** Where the responses, metrics, loss plot and model go (default runs/finetune-instruct). */
   outDir?: string;
-  progress?: boolean | ProgressOptions;
-  log?: (line: string) => void;
-  /** Default: the tokenizer.json beside the model's weights (a vocabulary trained here), else GPT-2's. */
-  tokenizer?: FinetuneTokenizer;
 }
 
 export interface InstructionFinetuneResult {
