@@ -1,14 +1,12 @@
 // The same model on the WebGPU backend (lavapipe on a CPU-only machine): PyTorch's logits, and the
-// KV cache giving the ids of uncached generation. Skipped, with the reason, where WebGPU cannot start.
+// KV cache giving the ids of uncached generation. WebGPU must start unless LLM_SKIP_WEBGPU=1.
 import { getBackend, initWebGPU, setBackend } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
+import { startTestWebGPU } from '../../../testing/webgpu.js';
 import { generate, loadPretrained } from '../src/index.js';
 import { expectMaxAbsDiff, readExpected, TINY_GPT2, toTensor } from './helpers/compare.js';
 
-const started = await initWebGPU().then(() => true, (e: Error) => {
-  console.log(`WebGPU tests skipped: ${e.message}`);
-  return false;
-});
+const started = (await startTestWebGPU(() => initWebGPU())) !== null;
 
 describe.runIf(started)('GPT-2 on WebGPU', () => {
   it('gives PyTorch logits within 1e-4, and cached generation equals uncached', async () => {

@@ -1,21 +1,14 @@
 // Shared by the webgpu-*.test.ts files: the WebGPU backend (failing loudly when there is no adapter,
 // unless LLM_SKIP_WEBGPU=1), and running one kernel on it and on the CPU backend, the oracle.
 import { expect } from 'vitest';
+import { startTestWebGPU } from '../../../testing/webgpu.js';
 import { type Backend, cpu, initWebGPU, type Storage, type TypedArray, type View, type WebGPUOptions } from '../src/index.js';
-
-export const skipWebGPU = process.env.LLM_SKIP_WEBGPU === '1';
 
 export type WebGPU = Awaited<ReturnType<typeof initWebGPU>>;
 
 /** The backend, or null (with the reason printed) when LLM_SKIP_WEBGPU=1 and none can start. */
-export async function startWebGPU(opts: WebGPUOptions = {}): Promise<WebGPU | null> {
-  try {
-    return await initWebGPU(opts);
-  } catch (e) {
-    if (!skipWebGPU) throw new Error(`WebGPU tests need an adapter (set LLM_SKIP_WEBGPU=1 to skip them): ${(e as Error).message}`);
-    console.warn(`LLM_SKIP_WEBGPU=1: skipping the WebGPU tests: ${(e as Error).message}`);
-    return null;
-  }
+export function startWebGPU(opts: WebGPUOptions = {}): Promise<WebGPU | null> {
+  return startTestWebGPU(() => initWebGPU(opts));
 }
 
 /** Deterministic test data (mulberry32). */
