@@ -1,12 +1,14 @@
 // Training throughput (tokens/s) of one full step (forward, loss, backward, clipping-free AdamW
 // update) for the 124M config (batch 2 x 256) and a small one (emb 256, 4 layers, 4 heads,
 // context 128, batch 8), against the same model in plain PyTorch on the CPU with 2 threads,
-// measured in the same run when /usr/bin/python3 has torch.
+// measured in the same run when /usr/bin/python3 has torch. Then the same on the WebGPU backend
+// (LLM_BENCH_WEBGPU=0 leaves it out), training and forward, beside the CPU backend and PyTorch;
+// on a software adapter (lavapipe) only the small config, whose figures say little.
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GPTModel, type GPTConfig } from '@llm/gpt';
-import { manualSeed, matmul, randint, randn, tidy } from '@llm/tensor';
+import { getBackend, initWebGPU, manualSeed, matmul, noGrad, randint, randn, setBackend, tidy } from '@llm/tensor';
 import { timeIt, writeBenchResult } from '../../../bench/report.js';
 import { AdamW, calcLossBatch } from '../src/index.js';
 
@@ -55,24 +57,57 @@ async function ours(c: Case): Promise<number> {
   return (c.batch * T) / (ms / 1000);
 }
 
+/** Forward tokens/s (no grad) of the same model and batch. */
+async function oursForward(c: Case): Promise<number> {
+  manualSeed(123);
+  const model = new GPTModel(c.config);
+  model.eval();
+  const x = randint(0, c.config.vocabSize, [c.batch, c.config.contextLength]);
+  const ms = await timeIt(async () => {
+    const logits = noGrad(() => model.forward(x));
+    await logits.narrow(1, 0, 1).data(); // waits for the whole forward; reads back little
+    logits.dispose();
+  }, { warmup: 1, minRuns: c.steps, minMs: 0 });
+  return (c.batch * c.config.contextLength) / (ms / 1000);
+}
+
+/** Runs fn with `backend` as the default, so the model and data live there. */
+async function on<T>(backend: string, fn: () => Promise<T>): Promise<T> {
+  const previous = getBackend().name;
+  setBackend(backend);
+  try {
+    return await fn();
+  } finally {
+    setBackend(previous);
+  }
+}
+
 /** GFLOPS of one 256³ matmul: a 124M step is ~0.4 TFLOP, hopeless on a plain-JS kernel. */
 async function matmulGflops(): Promise<number> {
   const a = randn([256, 256]);
   const b = randn([256, 256]);
-  const ms = await timeIt(() => tidy(() => { matmul(a, b).dataSync(); }), { warmup: 1, minRuns: 3, minMs: 200 });
+  const ms = await timeIt(async () => {
+    const c = matmul(a, b);
+    await c.data();
+    c.dispose();
+  }, { warmup: 1, minRuns: 3, minMs: 200 });
   return (2 * 256 ** 3) / (ms * 1e6);
 }
 
 const only = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const gflops = await matmulGflops();
+const tooSlowFor124M = (gflops: number) => process.env.LLM_BENCH_SKIP_124M ? 'LLM_BENCH_SKIP_124M is set' : gflops < 5 ? `matmul runs at ${gflops.toFixed(2)} GFLOPS (< 5), a 124M step would take minutes` : '';
+const cpuGflops = await matmulGflops();
+const cpuTokensPerSec: Record<string, number> = {};
+const torchTokens: Record<string, number | undefined> = {};
 for (const c of cases) {
   if (only && !c.name.includes(only)) continue;
-  if (c.name.endsWith('124m') && (process.env.LLM_BENCH_SKIP_124M || gflops < 5)) {
-    console.log(`${c.name} skipped: ${process.env.LLM_BENCH_SKIP_124M ? 'LLM_BENCH_SKIP_124M is set' : `matmul runs at ${gflops.toFixed(2)} GFLOPS (< 5), a 124M step would take minutes`}`);
+  const skip = c.name.endsWith('124m') ? tooSlowFor124M(cpuGflops) : '';
+  if (skip) {
+    console.log(`${c.name} skipped: ${skip}`);
     continue;
   }
-  const tokensPerSec = await ours(c);
-  const torch = torchTokensPerSec(c);
+  const tokensPerSec = (cpuTokensPerSec[c.name] = await ours(c));
+  const torch = (torchTokens[c.name] = torchTokensPerSec(c));
   writeBenchResult({
     name: c.name,
     unit: 'tokens/s',
@@ -81,4 +116,35 @@ for (const c of cases) {
     peers: torch === undefined ? {} : { 'pytorch-cpu-2-threads': torch },
     config: { ...c.config, batchSize: c.batch, timedSteps: c.steps, optimizer: 'AdamW' },
   });
+}
+
+if (process.env.LLM_BENCH_WEBGPU !== '0') {
+  const gpu = await initWebGPU().catch((e: Error) => {
+    console.log(`WebGPU training benchmarks skipped: ${e.message.split('\n')[0]}`);
+    return null;
+  });
+  if (gpu) {
+    const gpuGflops = await on('webgpu', matmulGflops);
+    for (const c of cases) {
+      if (only && !c.name.includes(only)) continue;
+      const skip = c.name.endsWith('124m') ? tooSlowFor124M(gpuGflops) : '';
+      if (skip) {
+        console.log(`${c.name}-webgpu skipped on ${gpu.adapterName}: ${skip}`);
+        continue;
+      }
+      const peers = (cpu: number | undefined, torch: number | undefined): Record<string, number> => ({
+        ...(cpu === undefined ? {} : { 'ours-cpu': cpu }),
+        ...(torch === undefined ? {} : { 'pytorch-cpu-2-threads': torch }),
+      });
+      const config = { ...c.config, batchSize: c.batch, timedSteps: c.steps, adapter: gpu.adapterName, matmulKind: gpu.matmulKind };
+      writeBenchResult({
+        name: `${c.name}-webgpu`, unit: 'tokens/s', higherIsBetter: true,
+        ours: await on('webgpu', () => ours(c)), peers: peers(cpuTokensPerSec[c.name], torchTokens[c.name]), config: { ...config, optimizer: 'AdamW' },
+      });
+      writeBenchResult({
+        name: `${c.name.replace('train-', 'forward-')}-webgpu`, unit: 'tokens/s', higherIsBetter: true,
+        ours: await on('webgpu', () => oursForward(c)), peers: { 'ours-cpu': await oursForward(c) }, config,
+      });
+    }
+  }
 }
