@@ -84,22 +84,62 @@ async function tfjs(backend: 'wasm' | 'cpu', runs: { warmup: number; minRuns: nu
 }
 
 
+/**
+ * The same graph in jax-js (wasm backend), differentiated by its valueAndGrad. jax-js arrays are
+ * owned: every op consumes its inputs, so an array used twice is passed as `.ref` the first time.
+ */
+async function jaxjs(runs: { warmup: number; minRuns: number; minMs: number }): Promise<number> {
+  const jax = await import('@jax-js/jax');
+  await jax.init('wasm');
+  jax.defaultDevice('wasm');
+  const { numpy: np, nn } = jax;
+  const d = inputs();
+  const x = np.array(d.x).reshape([B * T, C]);
+  const params = {
+    wq: np.array(d.wq).reshape([C, C]), wk: np.array(d.wk).reshape([C, C]), wv: np.array(d.wv).reshape([C, C]),
+    w1: np.array(d.w1).reshape([C, F]), w2: np.array(d.w2).reshape([F, C]),
+  };
+  type P = typeof params;
+  const lossFn = (p: P) => {
+    const h = nn.standardize(x.ref, -1); // layer norm without scale and shift, eps 1e-5: (B·T, C)
+    const heads = (w: typeof x) => np.matmul(h.ref, w).reshape([B, T, H, D]).transpose([0, 2, 1, 3]); // (B, H, T, D)
+    const q = heads(p.wq), k = heads(p.wk), v = heads(p.wv);
+    const att = nn.softmax(np.matmul(q, k.transpose([0, 1, 3, 2])).mul(1 / Math.sqrt(D)), -1); // (B, H, T, T)
+    const y = np.matmul(att, v).transpose([0, 2, 1, 3]).reshape([B * T, C]);
+    const f = np.matmul(nn.gelu(np.matmul(h, p.w1)), p.w2);
+    const out = y.add(f);
+    return np.mean(out.ref.mul(out));
+  };
+  const step = jax.valueAndGrad(lossFn);
+  try {
+    return await timeIt(async () => {
+      const [value, grads] = step({ wq: params.wq.ref, wk: params.wk.ref, wv: params.wv.ref, w1: params.w1.ref, w2: params.w2.ref });
+      await value.blockUntilReady();
+      value.dispose();
+      for (const g of Object.values(grads as P)) g.dispose();
+    }, runs);
+  } finally {
+    x.dispose();
+    for (const w of Object.values(params)) w.dispose();
+  }
+}
+
 export async function run(): Promise<void> {
   const toGflops = (ms: number) => FLOPS / ms / 1e6;
   const peers: Record<string, number> = {};
-  const notes: Record<string, string> = {};
   const ms = await ours();
   const tfWasm = await measurePeer('tfjs wasm', () => tfjs('wasm', { warmup: 1, minRuns: 2, minMs: 0 }));
   if (tfWasm !== undefined) peers['@tensorflow/tfjs-backend-wasm@4.22.0'] = toGflops(tfWasm);
   const tfCpu = await measurePeer('tfjs cpu', () => tfjs('cpu', { warmup: 0, minRuns: 1, minMs: 0 }));
   if (tfCpu !== undefined) peers['@tensorflow/tfjs@4.22.0 (cpu)'] = toGflops(tfCpu);
-  notes['@jax-js/jax'] = 'not measured for the op mix: its ownership-passing API (.ref) needs a separate port of the graph; see the matmul benches for jax-js';
+  const jax = await measurePeer('jax-js', () => jaxjs({ warmup: 1, minRuns: 2, minMs: 0 }));
+  if (jax !== undefined) peers['@jax-js/jax@0.1.25 (wasm)'] = toGflops(jax);
   writeBenchResult({
     name: 'opmix-gpt2-block-train-step',
     unit: 'GFLOPS (effective, forward + backward)',
     higherIsBetter: true,
     ours: toGflops(ms),
     peers,
-    config: { batch: B, seq: T, channels: C, heads: H, hidden: F, flopsPerStep: FLOPS, oursMsPerStep: ms, notes },
+    config: { batch: B, seq: T, channels: C, heads: H, hidden: F, flopsPerStep: FLOPS, oursMsPerStep: ms },
   });
 }
