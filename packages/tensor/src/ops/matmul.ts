@@ -72,6 +72,16 @@ function matmulViews(backend: Backend, a: Tensor, b: Tensor): Tensor {
   // dA = dOut @ Bᵀ, dB = Aᵀ @ dOut, summed over broadcast batch dims
   return record(out, 'matmul', [a, b], (g) => [
     a.requiresGrad ? sumToShape(matmul(g, transpose(b, -1, -2)), a.shape) : null,
-    b.requiresGrad ? sumToShape(matmul(transpose(a, -1, -2), g), b.shape) : null,
+    b.requiresGrad ? sumToShape(gradB(a, b, g), b.shape) : null,
   ]);
+}
+
+/**
+ * dB = Aᵀ @ dOut. When B is a transposed view (a Linear's W.T), it is computed as (dOutᵀ @ A)ᵀ:
+ * the same numbers, but the gradient reaching W is then W's own dense layout, not a strided view
+ * that would have to be copied into W.grad.
+ */
+function gradB(a: Tensor, b: Tensor, g: Tensor): Tensor {
+  if (a.ndim === 2 && b.ndim === 2 && matrixLayout(b) === 'trans') return transpose(matmul(transpose(g, 0, 1), a), 0, 1);
+  return matmul(transpose(a, -1, -2), g);
 }
