@@ -60,9 +60,11 @@ function checkNested(v: unknown, shape: readonly number[], dim: number, path: st
 }
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
-  const arr = typedArrayFor(opts.dtype ?? 'float32', numel(checkShape('full', shape)));
-  if (value !== 0) arr.fill(value);
-  return fromTypedArray(arr, shape, opts);
+  // allocated on the backend (zero-filled) and filled there: no host array to build and upload
+  const t = new Tensor(backendOf(opts).alloc(numel(checkShape('full', shape)), checkDType(opts.dtype ?? 'float32', 'full')), shape);
+  if (value !== 0) t.backend.fill(t, value);
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
 }
 export const zeros = (shape: readonly number[], opts: CreateOptions = {}) => full(shape, 0, opts);
 export const ones = (shape: readonly number[], opts: CreateOptions = {}) => full(shape, 1, opts);
