@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type GPTModel, loadPretrained } from '@llm/gpt';
 import { cat, initWebGPU, setBackend, tensor, type Tensor } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
+import { maxAbsDiff as worstDiff } from '../../../testing/compare.js';
 import { startTestWebGPU } from '../../../testing/webgpu.js';
 import { AdamW, calcLossBatch } from '../src/index.js';
 
@@ -14,13 +15,7 @@ const TINY_GPT2 = fileURLToPath(new URL('../../gpt/test/fixtures/tiny-gpt2', imp
 type Fixture = { shape: number[]; data: number[] };
 const expected: Record<string, Fixture> & { loss: number } = JSON.parse(readFileSync(`${TINY_GPT2}/expected.json`, 'utf8'));
 const gpu = await startTestWebGPU(() => initWebGPU());
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) || (Number.isNaN(a[i] - b[i]) ? Infinity : 0));
-  return worst;
-}
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => worstDiff(a, b).worst;
 
 // ids (2, 8): inputs are the first 7 tokens, targets the last 7 (as the fixture's loss)
 async function batchOn(backend: string): Promise<{ model: GPTModel; inputs: Tensor; targets: Tensor }> {

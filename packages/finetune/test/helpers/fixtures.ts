@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tensor, type Tensor } from '@llm/tensor';
-import { expect } from 'vitest';
+export { expectMaxAbsDiff as expectClose } from '../../../../testing/compare.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
 export const TINY_GPT2 = `${FIXTURES}/tiny-gpt2`;
@@ -25,16 +25,4 @@ export function readTorchFixture(): TorchFixture {
 
 export function toTensor(t: FixtureTensor): Tensor {
   return tensor(t.dtype === 'int32' ? Int32Array.from(t.data) : Float32Array.from(t.data), { shape: t.shape });
-}
-
-/** max |actual - expected| <= tol, naming the worst element. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
-    if (!(d <= worst)) { worst = Number.isNaN(d) ? Infinity : d; at = i; }
-  }
-  if (worst > tol) expect.fail(`${what}: element ${at} is ${actual[at]}, expected ${expected[at]} (|diff| ${worst} > ${tol})`);
 }

@@ -64,13 +64,13 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
     // GPT-2 vocabulary the (N, C) logits are the largest tensor of a step, and the composed
     // gradient would take ~8 passes over them (two of them exp) where the closed form takes one
     const flat = reshape(logits, [-1, C]);
-    const { shifted, e, s } = noGrad(() => {
+    const { e, s, loss } = noGrad(() => {
       const shifted = sub(flat, rowMax(flat, 1)); // (N, C)
       const e = exp(shifted);
-      return { shifted, e, s: sum(e, 1, true) }; // s: (N, 1)
+      const s = sum(e, 1, true); // (N, 1)
+      const logProb = sub(gather(shifted, 1, safeTargets), log(s)); // (N, 1)
+      return { e, s, loss: div(sum(mul(logProb, valid)), count).neg() };
     });
-    const logProb = noGrad(() => sub(gather(shifted, 1, safeTargets), log(s))); // (N, 1)
-    const loss = noGrad(() => div(sum(mul(logProb, valid)), count).neg());
     // ∂loss/∂logits = (e / s − onehot(target)) · valid · g / count
     return record(loss, 'crossEntropy', [logits], (g) => {
       const scale = div(mul(valid, g), count); // (N, 1)
