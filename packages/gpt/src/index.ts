@@ -13,6 +13,10 @@ export {
   generateStream, generateText, streamingDecoder, type GeneratedToken, type StreamingDecoder, type StreamingTokenizer,
 } from './generate/stream.js';
 export { textToTokenIds, tokenIdsToText, END_OF_TEXT, type Tokenizer } from './generate/text.js';
+export { type BatchedDecoder, type BatchDecodable, type BatchEntry, type DecodeSlot, isBatchDecodable } from './generate/batched.js';
+export { gptBatchedDecoder } from './generate/batched-gpt.js';
+export { ContinuousBatcher, type BatchedGenerateOptions, type ContinuousBatcherOptions } from './generate/continuous-batcher.js';
+export { embed, type EmbeddingModel } from './generate/embeddings.js';
 export { loadPretrained, loadModel, CHECKPOINT_FORMAT, type LoadPretrainedOptions } from './weights/load.js';
 export { saveModel, exportHuggingFace, type SaveModelOptions } from './weights/save.js';
 export { hfLayout, type HFTensorSpec } from './weights/hf-layout.js';

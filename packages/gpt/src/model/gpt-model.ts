@@ -4,6 +4,8 @@
 import { Dropout, Embedding, type InitOptions, LayerNorm, Linear, Module, Sequential } from '@llm/nn';
 import { arange, type Generator, type Tensor } from '@llm/tensor';
 import { validateConfig } from '../config.js';
+import type { BatchedDecoder } from '../generate/batched.js';
+import { gptBatchedDecoder } from '../generate/batched-gpt.js';
 import type { GPTConfig } from '../io/hf-config.js';
 import { initGPT2Weights } from './init-gpt2.js';
 import { TransformerBlock } from './transformer-block.js';
@@ -28,6 +30,8 @@ export interface GPTForwardOptions {
   useCache?: boolean;
   /** Compute the logits of the last position only: (B, 1, vocabSize). Generation needs no more. */
   lastTokenOnly?: boolean;
+  /** Return the final LayerNorm's output (B, T, embDim) instead of logits: the hidden states embeddings pool. */
+  hidden?: boolean;
 }
 
 export class GPTModel extends Module {
@@ -105,7 +109,13 @@ export class GPTModel extends Module {
     for (const block of this.trfBlocks) x = block.forward(x, { useCache: opts.useCache });
     if (opts.useCache) this.#cached += T;
     if (opts.lastTokenOnly) x = x.narrow(1, T - 1, 1);
+    if (opts.hidden) return this.finalNorm.forward(x); // (B, T, embDim)
     return this.outHead.forward(this.finalNorm.forward(x)); // (B, T, vocabSize)
+  }
+
+  /** Decodes many sequences per forward pass, each with its own KV cache (continuous batching, see ContinuousBatcher). */
+  batchedDecoder(): BatchedDecoder {
+    return gptBatchedDecoder(this);
   }
 
   override dispose(): void {

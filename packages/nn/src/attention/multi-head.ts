@@ -65,14 +65,22 @@ export class MultiHeadAttention extends Module {
     let keys = heads(this.wKey.forward(x));
     let values = heads(this.wValue.forward(x));
     if (opts.useCache) ({ keys, values } = this.#cache.append(keys, values));
-    const numKeys = keys.shape[2];
+    return this.outProj.forward(this.attend(queries, keys, values, offset));
+  }
 
+  /**
+   * Causal attention of queries (B, H, T, headDim) at positions offset.. against keys and values
+   * (B, H, numKeys, headDim) → context (B, T, dOut), before outProj. Batched decoding calls it once
+   * per sequence, each against its own cache.
+   */
+  attend(queries: Tensor, keys: Tensor, values: Tensor, offset: number): Tensor {
+    const [B, , T] = queries.shape;
+    const numKeys = keys.shape[2];
     let attnScores = queries.matmul(keys.transpose(2, 3)); // (B, H, T, numKeys)
     // a single query is the newest token: it may see every key
-    if (T > 1) attnScores = attnScores.maskedFill(causalMask(x.backend, this.contextLength, T, numKeys, offset), -Infinity);
+    if (T > 1) attnScores = attnScores.maskedFill(causalMask(queries.backend, this.contextLength, T, numKeys, offset), -Infinity);
     const attnWeights = this.dropout.forward(attnScores.mul(1 / Math.sqrt(this.headDim)).softmax(-1));
-    const context = attnWeights.matmul(values).transpose(1, 2).reshape(B, T, this.dOut); // (B, T, dOut)
-    return this.outProj.forward(context);
+    return attnWeights.matmul(values).transpose(1, 2).reshape(B, T, this.dOut); // (B, T, dOut)
   }
 
   override dispose(): void {

@@ -1,0 +1,160 @@
+// Batched decoding and continuous batching: a packed step's logits against the model's plain
+// uncached forward of each sequence alone, and ContinuousBatcher's tokens against `generate` run
+// one prompt at a time (greedy and seeded), with requests joining, leaving and being cancelled
+// mid-way, and the context window sliding. Embeddings against the logits they project to.
+import { memoryStats, tensor } from '@llm/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ContinuousBatcher, embed, generate, type GPTModel, isBatchDecodable } from '../src/index.js';
+import { loadPretrained } from '../src/node.js';
+import { expectMaxAbsDiff, TINY_GPT2 } from './helpers/compare.js';
+
+let model: GPTModel; // the PyTorch-checked tiny GPT-2 (vocabulary 96, context 16)
+
+beforeAll(async () => {
+  model = (await loadPretrained(TINY_GPT2)).eval();
+});
+
+/** Logits of the last position of `ids`, from one uncached forward of that sequence alone. */
+async function plainLastLogits(ids: number[]): Promise<Float32Array> {
+  const input = tensor(Int32Array.from(ids), { shape: [1, ids.length] });
+  const out = model.forward(input);
+  const data = (await out.data()) as Float32Array;
+  out.dispose();
+  input.dispose();
+  return data.slice((ids.length - 1) * 96);
+}
+
+async function alone(prompt: number[], opts: { maxNewTokens: number; temperature?: number; seed?: number; eosId?: number; topK?: number }): Promise<number[]> {
+  const out = await generate(model, [prompt], opts);
+  const all = Array.from(await out.data());
+  out.dispose();
+  return all.slice(prompt.length);
+}
+
+async function collect(it: AsyncIterable<number>): Promise<number[]> {
+  const ids: number[] = [];
+  for await (const id of it) ids.push(id);
+  return ids;
+}
+
+describe('batched step', () => {
+  it('gives each packed sequence the logits of its own plain forward, at its own offset', async () => {
+    expect(isBatchDecodable(model)).toBe(true);
+    const decoder = model.batchedDecoder();
+    const seqs = [[5, 17, 42, 8, 60], [3, 9, 1], [70]];
+    const slots = seqs.map(() => decoder.newSlot());
+    // step 1: three prompts of different lengths prefilled together; then decode steps with one new token each
+    let feed = seqs.map((s) => s);
+    for (let step = 0; step < 6; step++) {
+      const out = decoder.step(slots.map((slot, i) => ({ slot, ids: feed[i] })));
+      expect(out.shape).toEqual([3, 96]);
+      const data = (await out.data()) as Float32Array;
+      out.dispose();
+      for (let i = 0; i < seqs.length; i++) {
+        expectMaxAbsDiff(data.subarray(i * 96, (i + 1) * 96), await plainLastLogits(seqs[i]), 1e-4, `step ${step}, sequence ${i}`);
+      }
+      // a different next token per sequence (not just the argmax) exercises the caches
+      feed = seqs.map((s, i) => [(step * 7 + i * 13) % 96]);
+      seqs.forEach((s, i) => s.push(feed[i][0]));
+      expect(slots.map((s) => s.length)).toEqual(seqs.map((s) => s.length - 1));
+    }
+    slots.forEach((s) => s.reset());
+  });
+
+  it('names what is wrong with a batch', () => {
+    const decoder = model.batchedDecoder();
+    const slot = decoder.newSlot();
+    expect(() => decoder.step([])).toThrow(/the batch is empty/);
+    expect(() => decoder.step([{ slot, ids: [] }])).toThrow(/entry 0 has no tokens/);
+    expect(() => decoder.step([{ slot, ids: [96] }])).toThrow(/token id 96, outside 0\.\.95/);
+    expect(() => decoder.step([{ slot, ids: Array(17).fill(1) }])).toThrow(/more than the context length 16/);
+    expect(() => decoder.step([{ slot, ids: [1] }, { slot, ids: [2] }])).toThrow(/a slot appears twice/);
+  });
+});
+
+describe('ContinuousBatcher', () => {
+  it('decodes concurrent greedy requests, joining at different steps, exactly as generate does alone', async () => {
+    const steps: number[] = [];
+    const batcher = new ContinuousBatcher(model.batchedDecoder(), { maxBatch: 3, onStep: (n) => steps.push(n) });
+    const prompts = [[5, 17, 42, 8, 60], [3, 9, 1], [70], [11, 12, 13, 14, 15, 16, 17, 18, 19, 20], [44, 2]];
+    const budgets = [20, 4, 9, 12, 30]; // 5 + 20 and 2 + 30 slide past the context of 16
+    const runs: Promise<number[]>[] = [];
+    for (let i = 0; i < prompts.length; i++) {
+      runs.push(collect(batcher.generate(prompts[i], { maxNewTokens: budgets[i] })));
+      await new Promise((r) => setTimeout(r, i * 3)); // later requests join while earlier ones run
+    }
+    const got = await Promise.all(runs);
+    for (let i = 0; i < prompts.length; i++) expect(got[i], `request ${i}`).toEqual(await alone(prompts[i], { maxNewTokens: budgets[i] }));
+    expect(Math.max(...steps)).toBe(3); // at most maxBatch at once, and really batched
+    expect(batcher.active + batcher.waiting).toBe(0);
+  });
+
+  it('gives a seeded sampled request the draws it gets alone, and stops at the end token', async () => {
+    const batcher = new ContinuousBatcher(model.batchedDecoder());
+    const opts = { maxNewTokens: 12, temperature: 1.2, topK: 20, seed: 7 };
+    const [a, b] = await Promise.all([
+      collect(batcher.generate([5, 17, 42], opts)),
+      collect(batcher.generate([8, 8, 8, 8], { ...opts, seed: 8 })),
+    ]);
+    expect(a).toEqual(await alone([5, 17, 42], opts));
+    expect(b).toEqual(await alone([8, 8, 8, 8], { ...opts, seed: 8 }));
+    const greedy = await alone([5, 17, 42], { maxNewTokens: 8 });
+    const eosId = greedy[3];
+    const stopped = await collect(batcher.generate([5, 17, 42], { maxNewTokens: 8, eosId }));
+    expect(stopped).toEqual(greedy.slice(0, greedy.indexOf(eosId)));
+  });
+
+  it('drops a cancelled request between steps while the others go on, and frees its memory', async () => {
+    const batcher = new ContinuousBatcher(model.batchedDecoder(), { maxBatch: 4 });
+    await new Promise((r) => setTimeout(r, 10)); // earlier tests' batchers free their slots after their last step
+    const before = memoryStats().storages;
+    const controller = new AbortController();
+    const keep = collect(batcher.generate([1, 2, 3], { maxNewTokens: 10 }));
+    const aborted = collect(batcher.generate([4, 5, 6], { maxNewTokens: 10, signal: controller.signal }));
+    const broken: number[] = [];
+    for await (const id of batcher.generate([7, 8, 9], { maxNewTokens: 10 })) {
+      broken.push(id);
+      if (broken.length === 2) controller.abort();
+      if (broken.length === 3) break;
+    }
+    expect(broken).toEqual((await alone([7, 8, 9], { maxNewTokens: 10 })).slice(0, 3));
+    const partial = await aborted;
+    expect(partial.length).toBeLessThan(10);
+    expect(partial).toEqual((await alone([4, 5, 6], { maxNewTokens: 10 })).slice(0, partial.length));
+    expect(await keep).toEqual(await alone([1, 2, 3], { maxNewTokens: 10 }));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(batcher.active).toBe(0);
+    expect(memoryStats().storages).toBe(before); // every slot's cache was freed
+  });
+
+  it('checks options before queueing anything', () => {
+    const batcher = new ContinuousBatcher(model.batchedDecoder());
+    expect(() => batcher.generate([], { maxNewTokens: 1 })).toThrow(/at least one token/);
+    expect(() => batcher.generate([1, 200], { maxNewTokens: 1 })).toThrow(/token id 200/);
+    expect(() => batcher.generate([1], { maxNewTokens: -1 })).toThrow(/maxNewTokens/);
+    expect(() => batcher.generate([1], { maxNewTokens: 1, temperature: -1 })).toThrow(/temperature/);
+    expect(() => new ContinuousBatcher(model.batchedDecoder(), { maxBatch: 0 })).toThrow(/maxBatch/);
+  });
+});
+
+describe('embed', () => {
+  it('is the mean of the final hidden states, unit length: projected by the head it points along the mean logits', async () => {
+    const ids = [5, 17, 42, 8, 60, 3];
+    const v = await embed(model, ids);
+    expect(v.length).toBe(32);
+    expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+    // mean over tokens commutes with the (linear, bias-free) head: head(mean h) = mean(logits)
+    const input = tensor(Int32Array.from(ids), { shape: [1, ids.length] });
+    const logits = model.forward(input).mean(1);
+    const meanLogits = (await logits.data()) as Float32Array;
+    logits.dispose();
+    input.dispose();
+    const w = (await model.outHead.weight.data()) as Float32Array; // (96, 32)
+    const projected = Array.from({ length: 96 }, (_, j) => v.reduce((s, x, c) => s + x * w[j * 32 + c], 0));
+    const scale = Math.hypot(...meanLogits) / Math.hypot(...projected);
+    expectMaxAbsDiff(projected.map((p) => p * scale), meanLogits, 1e-4, 'head(embedding) vs mean logits');
+    await expect(embed(model, [])).rejects.toThrow(/at least one token/);
+    await expect(embed(model, Array(17).fill(1))).rejects.toThrow(/context length 16/);
+  });
+
+});
