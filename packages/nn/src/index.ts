@@ -16,3 +16,7 @@ export { MultiHeadAttention, type AttentionForwardOptions } from './attention/mu
 export { KVCache } from './attention/kv-cache.js';
 export { causalMask } from './attention/causal-mask.js';
 export type { AttentionOptions, MultiHeadOptions } from './attention/options.js';
+export { RMSNorm } from './layers/rms-norm.js';
+export { RotaryEmbedding, ropeInverseFrequencies, rotateHalf, checkRopeScaling, type RopeOptions, type Llama3RopeScaling } from './layers/rope.js';
+export { SwiGLUFeedForward, SiLU, silu, type SwiGLUOptions } from './layers/swiglu.js';
+export { GroupedQueryAttention, type GroupedQueryOptions } from './attention/grouped-query.js';
