@@ -1,5 +1,6 @@
 // Shared vitest settings: workspace packages resolve to their TypeScript sources, so a test
-// of @llm/gpt exercises the current @llm/tensor without rebuilding it first.
+// of @llm/gpt exercises the current @llm/tensor without rebuilding it first. Only the public
+// entry points resolve (`@llm/x` and `@llm/x/node`), as for a user of the published packages.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -7,7 +8,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 export const workspaceAliases = [
   { find: /^@llm\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
-  { find: /^@llm\/([a-z-]+)\/(.+)$/, replacement: `${root}packages/$1/src/$2.ts` },
+  { find: /^@llm\/([a-z-]+)\/node$/, replacement: `${root}packages/$1/src/node.ts` },
 ];
 
 export function llmVitestConfig(overrides: { testTimeout?: number } = {}) {

@@ -1,6 +1,6 @@
 // The playground bundles the workspace packages from their TypeScript sources (the same aliases
-// the tests use), so `vite build` and `vite dev` need no prior build of @llm/*. @llm/train is
-// imported by deep paths (its index also exports Node-only helpers: the Brown corpus, files).
+// the tests use), so `vite build` and `vite dev` need no prior build of @llm/*. It imports only
+// the packages' browser-safe main entries.
 import { defineConfig } from 'vite';
 import { workspaceAliases } from '../../vitest.shared.ts';
 

@@ -23,7 +23,8 @@ export async function resolveModelSource(source: string, subfolders: string[] = 
   if (source === DEFAULT_MODEL) {
     throw new CliError(`no model at ${DEFAULT_MODEL}: run 'llm pretrain --demo' first, or pass --model DIR (a trained model folder) or a GPT-2 name from 'llm download'`);
   }
-  const { defaultCacheDir, pretrainedModelNames, resolvePretrainedModel } = await import('@llm/gpt');
+  const { pretrainedModelNames, resolvePretrainedModel } = await import('@llm/gpt');
+  const { defaultCacheDir } = await import('@llm/gpt/node');
   if (!pretrainedModelNames().some((n) => n.toLowerCase() === source.toLowerCase())) {
     throw new CliError(`no such model folder or file: ${source} (nor a GPT-2 name: ${pretrainedModelNames().join(', ')})`);
   }
@@ -43,7 +44,7 @@ export async function loadModelFrom(source: string): Promise<GPTModel> {
  * `llm pretrain --demo` writes its trained BPE), else GPT-2's.
  */
 export async function loadModelAndTokenizer(source: string): Promise<{ model: GPTModel; tokenizer: Encoding; path: string }> {
-  const { loadPretrained } = await import('@llm/gpt');
+  const { loadPretrained } = await import('@llm/gpt/node');
   const path = await resolveModelSource(source);
   let model: GPTModel;
   try {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveModel } from '@llm/gpt';
+import { saveModel } from '@llm/gpt/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, tinyModel } from './helpers.js';
 

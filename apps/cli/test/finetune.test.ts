@@ -43,7 +43,7 @@ describe('llm finetune classify and llm classify', () => {
     expectOneLineError(await runCli(['finetune', 'classify', '--model', 'gpt2', '--config', config]), /give --model .* or --config .*, not both/, 2);
     expectOneLineError(await runCli(['classify', '--model', join(dir, 'nothing'), 'hi']), /no such model folder or file/, 1);
     const notClassifier = join(dir, 'lm');
-    const { saveModel } = await import('@llm/gpt');
+    const { saveModel } = await import('@llm/gpt/node');
     await saveModel(tinyModel(), notClassifier);
     expectOneLineError(await runCli(['classify', '--model', notClassifier, 'hi']), /is not a saved classifier/, 1);
   });

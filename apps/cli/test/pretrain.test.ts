@@ -3,8 +3,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel } from '@llm/gpt';
-import { loadBrownCorpus } from '@llm/train';
+import { loadModel } from '@llm/gpt/node';
+import { loadBrownCorpus } from '@llm/train/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from './helpers.js';
 

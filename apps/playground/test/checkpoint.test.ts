@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, serializeSafetensors } from '@llm/gpt';
+import { serializeSafetensors } from '@llm/gpt';
+import { loadModel } from '@llm/gpt/node';
 import { tensor } from '@llm/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelFromSafetensors, modelToSafetensors } from '../src/lib/checkpoint.js';

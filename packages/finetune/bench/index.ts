@@ -11,10 +11,8 @@ import { gptConfig, GPTModel } from '@llm/gpt';
 import { Linear } from '@llm/nn';
 import { trainBPE } from '@llm/tokenizer';
 import { writeBenchResult } from '../../../bench/report.js';
-import {
-  builtinInstructionData, formatExample, type InstructionEntry, loadInstructionData, replaceLinearWithLoRA, runClassificationFinetune,
-  runInstructionFinetune, splitInstructionData,
-} from '../src/index.js';
+import { formatExample, type InstructionEntry, replaceLinearWithLoRA, splitInstructionData } from '../src/index.js';
+import { builtinInstructionData, loadInstructionData, runClassificationFinetune, runInstructionFinetune } from '../src/node.js';
 
 const BOOK_DATA = fileURLToPath(new URL('../../../../shared/data/instruction-data.json', import.meta.url));
 const only = process.argv[2];

@@ -10,8 +10,9 @@
 //   ... --quick                                                           # a tiny run to check the script
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBalancedDataset, loadSpamAssassin, randomSplit, runClassificationFinetune, saveSplits } from '../src/index.js';
-import { runPretrainDemo, writeFileAtomic } from '@llm/train';
+import { createBalancedDataset, randomSplit } from '../src/index.js';
+import { loadSpamAssassin, runClassificationFinetune, saveSplits } from '../src/node.js';
+import { runPretrainDemo, writeFileAtomic } from '@llm/train/node';
 
 const { values } = parseArgs({
   options: {

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getEncoding } from '@llm/tokenizer';
 import { describe, expect, it } from 'vitest';
-import {
-  createBalancedDataset, type LabeledText, labelNames, loadSmsSpamCollection, loadSplits, parseCsv, parseLabeledTsv, randomSplit, saveSplits, SpamDataset, toCsv,
-} from '../src/index.js';
+import { createBalancedDataset, type LabeledText, labelNames, parseCsv, parseLabeledTsv, randomSplit, SpamDataset, toCsv } from '../src/index.js';
+import { loadSmsSpamCollection, loadSplits, saveSplits } from '../src/node.js';
 
 describe('CSV', () => {
   it('quotes fields with commas, quotes and line breaks (RFC 4180) and reads them back', () => {

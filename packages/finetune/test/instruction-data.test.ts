@@ -7,10 +7,8 @@ import { calcLossLoader } from '@llm/train';
 import { GPTModel } from '@llm/gpt';
 import { manualSeed } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
-import {
-  customCollateFn, formatExample, formatInput, InstructionDataLoader, InstructionDataset, loadInstructionData,
-  parseInstructionData, splitInstructionData,
-} from '../src/index.js';
+import { customCollateFn, formatExample, formatInput, InstructionDataLoader, InstructionDataset, parseInstructionData, splitInstructionData } from '../src/index.js';
+import { loadInstructionData } from '../src/node.js';
 
 const BOOK_DATA = fileURLToPath(new URL('../../../../shared/data/instruction-data.json', import.meta.url));
 const haveBookData = existsSync(BOOK_DATA);

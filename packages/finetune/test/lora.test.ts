@@ -3,11 +3,13 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gptConfig, GPTModel, loadPretrained } from '@llm/gpt';
+import { gptConfig, GPTModel } from '@llm/gpt';
+import { loadPretrained } from '@llm/gpt/node';
 import { Linear } from '@llm/nn';
 import { assign, manualSeed, noGrad, randint, randn, tidy } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
-import { LinearWithLoRA, loadLoRA, LoRALayer, loraLayers, mergeLoRA, prepareClassifier, replaceLinearWithLoRA, saveLoRA } from '../src/index.js';
+import { LinearWithLoRA, LoRALayer, loraLayers, mergeLoRA, prepareClassifier, replaceLinearWithLoRA } from '../src/index.js';
+import { loadLoRA, saveLoRA } from '../src/node.js';
 import { expectClose, TINY_GPT2 } from './helpers/fixtures.js';
 
 describe('the book\'s counts on GPT-2 small (124M, qkv biases, 2-class head)', () => {

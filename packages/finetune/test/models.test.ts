@@ -3,12 +3,15 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GPTModel, saveModel } from '@llm/gpt';
+import { GPTModel } from '@llm/gpt';
+import { saveModel } from '@llm/gpt/node';
 import { manualSeed, noGrad, randint, type Tensor, tidy } from '@llm/tensor';
 import { saveEncoding, trainBPE } from '@llm/tokenizer';
-import { DataLoader, GPTDataset, Trainer, writeFileAtomic } from '@llm/train';
+import { DataLoader, GPTDataset } from '@llm/train';
+import { Trainer, writeFileAtomic } from '@llm/train/node';
 import { describe, expect, it } from 'vitest';
-import { endOfTextId, findTokenizer, loadBaseModel, prepareClassifier, replaceLinearWithLoRA, TextClassifier } from '../src/index.js';
+import { endOfTextId, prepareClassifier, replaceLinearWithLoRA, TextClassifier } from '../src/index.js';
+import { findTokenizer, loadBaseModel, loadClassifier, saveClassifier } from '../src/node.js';
 import { expectClose } from './helpers/fixtures.js';
 
 const config = { vocabSize: 300, contextLength: 16, embDim: 16, nHeads: 2, nLayers: 2, dropRate: 0, qkvBias: false };
@@ -67,9 +70,9 @@ describe('TextClassifier save / load', () => {
     expect(classifier.padTokenId).toBe(tok.eotToken);
     expect(Array.from(classifier.encode('free money')).slice(-1)).toEqual([tok.eotToken]);
     const dir = tmp();
-    await classifier.save(dir);
+    await saveClassifier(classifier, dir);
     expect(readdirSync(dir).sort()).toEqual(['classifier.json', 'model.safetensors', 'tokenizer.json']);
-    const loaded = await TextClassifier.load(dir);
+    const loaded = await loadClassifier(dir);
     expect(loaded.labels).toEqual(['a', 'b', 'c']);
     expect(loaded.maxLength).toBe(12);
     const texts = ['free money now', 'meeting notes for monday, and a long sentence that is cut at twelve tokens'];
@@ -86,6 +89,6 @@ describe('TextClassifier save / load', () => {
     prepareClassifier(model, { numClasses: 2 });
     expect(() => new TextClassifier(model, { labels: ['x', 'y', 'z'], maxLength: 8 })).toThrow(/3 labels \(x, y, z\) for a head of 2 classes/);
     replaceLinearWithLoRA(model, 2, 2);
-    await expect(new TextClassifier(model, { labels: ['x', 'y'], maxLength: 8 }).save(tmp())).rejects.toThrow(/call mergeLoRA\(model\) first/);
+    await expect(saveClassifier(new TextClassifier(model, { labels: ["x", "y"], maxLength: 8 }), tmp())).rejects.toThrow(/call mergeLoRA\(model\) first/);
   });
 });

@@ -6,10 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModel } from '@llm/gpt';
+import { loadModel } from '@llm/gpt/node';
 import { trainBPE } from '@llm/tokenizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinInstructionData, formatExample, runClassificationFinetune, runInstructionFinetune, TextClassifier } from '../src/index.js';
+import { formatExample } from '../src/index.js';
+import { loadClassifier } from '../src/node.js';
+import { builtinInstructionData, runClassificationFinetune, runInstructionFinetune } from '../src/node.js';
 
 const BOOK_DATA = fileURLToPath(new URL('../../../../shared/data/instruction-data.json', import.meta.url));
 const haveBookData = existsSync(BOOK_DATA);
@@ -32,7 +34,7 @@ describe('runClassificationFinetune', () => {
     const m = json(r.paths.metrics);
     expect(m).toMatchObject({ task: 'classification', data: 'spam-assassin', examples: r.examples, testAccuracy: r.testAccuracy, maxLength: 16, hyper: { epochs: 1, lr: 1e-3 } });
     expect(readFileSync(join(outDir, 'test.csv'), 'utf8').split('\n')[0]).toBe('Label,Text');
-    const reloaded = await TextClassifier.load(r.paths.classifier);
+    const reloaded = await loadClassifier(r.paths.classifier);
     const text = 'Congratulations! You have won a FREE cruise. Click here to claim your prize now!!!';
     const [a, b] = [await r.classifier.classify(text), await reloaded.classify(text)];
     expect(b.label).toBe(a.label);
@@ -54,7 +56,7 @@ describe('runClassificationFinetune', () => {
     expect(r.parameters.trainable).toBeLessThan(r.parameters.trainableBeforeLoRA! / 10);
     expect(existsSync(r.paths.adapters!)).toBe(true);
     expect(json(r.paths.metrics).lora).toEqual({ rank: 2, alpha: 2 });
-    expect((await TextClassifier.load(r.paths.classifier)).labels).toEqual(['ham', 'spam']);
+    expect((await loadClassifier(r.paths.classifier)).labels).toEqual(['ham', 'spam']);
   });
 });
 

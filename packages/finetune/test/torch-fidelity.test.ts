@@ -1,7 +1,8 @@
 // The classifier and LoRA against the book's PyTorch code (scripts/fixtures/finetune_torch.py):
 // last-token logits, loss and the gradients of exactly the parameters that train.
 import { assign, noGrad, type Tensor, tidy } from '@llm/tensor';
-import { loadPretrained, type GPTModel } from '@llm/gpt';
+import { type GPTModel } from '@llm/gpt';
+import { loadPretrained } from '@llm/gpt/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { calcAccuracyLoader, calcClassificationLossBatch, evaluateClassifierLoader, lastTokenLogits, prepareClassifier, replaceLinearWithLoRA, SpamDataset } from '../src/index.js';
 import { expectClose, readTorchFixture, TINY_GPT2, toTensor, type TorchFixture } from './helpers/fixtures.js';

@@ -3,7 +3,8 @@
 // gradients.
 import { cat, crossEntropy } from '@llm/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type GPTModel, loadPretrained } from '../src/index.js';
+import { type GPTModel } from '../src/index.js';
+import { loadPretrained } from '../src/node.js';
 import { expectMaxAbsDiff, readExpected, TINY_GPT2, toTensor } from './helpers/compare.js';
 
 const expected = readExpected();

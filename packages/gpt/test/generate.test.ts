@@ -3,10 +3,8 @@
 import { Generator, memoryStats, tensor } from '@llm/tensor';
 import { getEncoding } from '@llm/tokenizer';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  argmax, generate, generateStream, generateText, generateTextSimple, type GPTConfig, GPTModel, loadPretrained, sampleToken,
-  streamingDecoder, textToTokenIds, tokenIdsToText,
-} from '../src/index.js';
+import { argmax, generate, generateStream, generateText, generateTextSimple, type GPTConfig, GPTModel, sampleToken, streamingDecoder, textToTokenIds, tokenIdsToText } from '../src/index.js';
+import { loadPretrained } from '../src/node.js';
 import { readExpected, TINY_GPT2, toTensor } from './helpers/compare.js';
 
 const tiny: GPTConfig = { vocabSize: 96, contextLength: 16, embDim: 32, nLayers: 2, nHeads: 4, dropRate: 0.1, qkvBias: true };

@@ -9,18 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  defaultCacheDir,
-  DownloadError,
-  downloadFile,
-  downloadPretrained,
-  gptConfigToHFConfig,
-  openSafetensors,
-  serializeSafetensors,
-  UnknownModelError,
-  type DownloadProgress,
-  type DownloadPretrainedOptions,
-} from '../src/io/index.js';
+import { DownloadError, gptConfigToHFConfig, serializeSafetensors, UnknownModelError, type DownloadProgress } from '../src/index.js';
+import { defaultCacheDir, downloadFile, downloadPretrained, openSafetensors, type DownloadPretrainedOptions } from '../src/node.js';
 
 // A small model.safetensors (about 64 KiB) and its config.json.
 const weights = new Float32Array(16_000).map((_, i) => Math.sin(i) * 0.02);

@@ -2,7 +2,7 @@
 // Python fixture script, and the published GPT-2 124M config.json.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, gptConfigToHFConfig, hfConfigToGPTConfig, type GPTConfig } from '../src/io/index.js';
+import { ConfigError, gptConfigToHFConfig, hfConfigToGPTConfig, type GPTConfig } from '../src/index.js';
 
 // openai-community/gpt2's config.json (the fields that matter; the Hub file has a few more).
 const GPT2_124M = {

@@ -1,6 +1,6 @@
 // Download progress: speed and ETA from byte counts on a fake clock, and the default display.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, progressLine, ProgressTracker, terminalProgress, type DownloadProgress } from '../src/io/index.js';
+import { formatBytes, formatDuration, progressLine, ProgressTracker, terminalProgress, type DownloadProgress } from '../src/index.js';
 
 function tracked(intervalMs = 100) {
   let t = 0;

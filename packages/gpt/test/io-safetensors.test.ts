@@ -6,15 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  halfToFloat,
-  openSafetensors,
-  parseSafetensors,
-  SafetensorsError,
-  serializeSafetensors,
-  writeSafetensors,
-  type WritableTensor,
-} from '../src/io/index.js';
+import { halfToFloat, parseSafetensors, SafetensorsError, serializeSafetensors, type WritableTensor } from '../src/index.js';
+import { openSafetensors, writeSafetensors } from '../src/node.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/tiny-gpt2/model.safetensors', import.meta.url));
 

@@ -3,7 +3,8 @@
 import { getBackend, initWebGPU, setBackend } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
 import { startTestWebGPU } from '../../../testing/webgpu.js';
-import { generate, loadPretrained } from '../src/index.js';
+import { generate } from '../src/index.js';
+import { loadPretrained } from '../src/node.js';
 import { expectMaxAbsDiff, readExpected, TINY_GPT2, toTensor } from './helpers/compare.js';
 
 const started = (await startTestWebGPU(() => initWebGPU())) !== null;

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Generator, randint } from '@llm/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  exportHuggingFace, type GPTConfig, GPTModel, loadModel, loadPretrained, openSafetensors, saveModel, writeSafetensors,
-} from '../src/index.js';
+import { type GPTConfig, GPTModel } from '../src/index.js';
+import { exportHuggingFace, loadModel, loadPretrained, openSafetensors, saveModel, writeSafetensors } from '../src/node.js';
 import { TINY_GPT2 } from './helpers/compare.js';
 
 const cfg: GPTConfig = { vocabSize: 40, contextLength: 10, embDim: 12, nLayers: 2, nHeads: 3, dropRate: 0.1, qkvBias: false };

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { GPTModel, type GPTConfig } from '@llm/gpt';
 import { manualSeed } from '@llm/tensor';
 import { getEncoding } from '@llm/tokenizer';
-import { AdamW, createDataLoaderV1, Trainer, type TrainerOptions } from '../src/index.js';
+import { AdamW, createDataLoaderV1, type TrainerOptions } from '../src/index.js';
+import { Trainer } from '../src/node.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const verdictPath = join(repoRoot, '..', 'shared', 'data', 'the-verdict.txt');

@@ -3,7 +3,8 @@
 // plot and the saved model, then generate from it. By default the vocabulary is a 4,096-token
 // byte-level BPE trained on the training text first (a few seconds): GPT-2's 50,257 tokens would
 // make the output layer most of every step; `tokenizer: 'gpt2'` uses GPT-2's.
-import { GPTModel, type GPTConfig, saveModel } from '@llm/gpt';
+import { GPTModel, type GPTConfig } from '@llm/gpt';
+import { saveModel } from '@llm/gpt/node';
 import { getBackend, initWebGPU, manualSeed, setBackend } from '@llm/tensor';
 import { type Encoding, getEncoding, saveEncoding, trainBPE } from '@llm/tokenizer';
 import { loadBrownCorpus } from './data/brown.js';

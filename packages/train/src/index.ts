@@ -1,5 +1,6 @@
-// @llm/train: datasets and loaders, losses, optimizers, schedules, the training loop,
-// checkpoints, progress and loss plots (the book's chapter 5 and appendix D).
+// @llm/train: datasets and loaders, losses, optimizers, schedules, a simple training loop, samples,
+// progress and loss plots (the book's chapter 5 and appendix D). Browser-safe; the Trainer with its
+// checkpoints, metrics files and PNG plots, and the Brown corpus, are Node's: '@llm/train/node'.
 export { GPTDataset, type GPTDatasetOptions, type Sample, type TokenIds } from './data/dataset.js';
 export { DataLoader, type Batch, type DataLoaderOptions, type DataLoaderState, type SequenceDataset } from './data/loader.js';
 export { calcLossBatch, calcLossLoader, evaluateModel, type BatchSource } from './loss.js';
@@ -11,16 +12,12 @@ export { constantSchedule, warmupCosineLr, warmupCosineSchedule, type LrSchedule
 export { weightDecayGroups, type DecayGroupsOptions } from './optim/param-groups.js';
 export type { LanguageModel, TextTokenizer } from './types.js';
 export { createDataLoaderV1, encodeText, type CreateDataLoaderOptions } from './data/create-loader.js';
-export { brownCorpusDir, brownFiles, detokenize, loadBrownCorpus, untagBrown, type BrownOptions } from './data/brown.js';
+export { detokenize, untagBrown } from './data/brown-text.js';
 export { trainModelSimple, type SimpleTrainResult } from './train-simple.js';
 export { generateSample, type SampleOptions } from './sample.js';
-export { Trainer } from './trainer/trainer.js';
 export type { EpochEvent, EvalEvent, StepEvent, TrainableModel, TrainerOptions, TrainHistory, TrainResult } from './trainer/options.js';
-export { CheckpointManager, loadCheckpoint, resolveCheckpointDir, saveCheckpoint, type Checkpoint, type Json, type SaveCheckpointOptions } from './checkpoint/checkpoint.js';
-export { MetricsLog, readMetrics, type MetricRecord } from './metrics.js';
+export type { Checkpoint, Json } from './checkpoint/checkpoint.js';
+export type { MetricRecord } from './metrics.js';
 export { ProgressBar, type ProgressOptions, type ProgressStream, type StepInfo } from './progress/bar.js';
 export { formatCount, formatDuration } from './progress/format.js';
 export { linspace, lossPlotSvg, type LossCurves, type LossPlotOptions } from './plot/loss-plot.js';
-export { svgToPng, writeLossPlot, type RasterOptions } from './plot/write.js';
-export { writeFileAtomic } from './fs.js';
-export { DEMO_CONFIGS, runPretrainDemo, type PretrainDemoOptions, type PretrainDemoResult } from './demo.js';

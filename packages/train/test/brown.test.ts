@@ -1,6 +1,7 @@
 // The Brown corpus as plain text: tags stripped, punctuation and quotes spaced as in print.
 import { describe, expect, it } from 'vitest';
-import { brownFiles, detokenize, loadBrownCorpus, untagBrown } from '../src/data/brown.js';
+import { detokenize, untagBrown } from '../src/data/brown-text.js';
+import { brownFiles, loadBrownCorpus } from '../src/data/brown.js';
 
 describe('Brown corpus', () => {
   it('strips the tags and joins punctuation and quotes to their words', () => {

@@ -5,11 +5,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GPTModel, loadModel } from '@llm/gpt';
+import { GPTModel } from '@llm/gpt';
+import { loadModel } from '@llm/gpt/node';
 import { cpu, manualSeed, memoryStats, tensor } from '@llm/tensor';
 import { getEncoding, loadEncoding } from '@llm/tokenizer';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AdamW, createDataLoaderV1, runPretrainDemo, Trainer, trainModelSimple } from '../src/index.js';
+import { AdamW, createDataLoaderV1, trainModelSimple } from '../src/index.js';
+import { runPretrainDemo, Trainer } from '../src/node.js';
 
 const verdictPath = fileURLToPath(new URL('../../../../shared/data/the-verdict.txt', import.meta.url));
 const verdict = existsSync(verdictPath) ? readFileSync(verdictPath, 'utf8') : undefined;

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manualSeed, memoryStats } from '@llm/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataLoader, GPTDataset, readMetrics, Trainer, warmupCosineLr, type TrainerOptions } from '../src/index.js';
+import { DataLoader, GPTDataset, warmupCosineLr, type TrainerOptions } from '../src/index.js';
+import { readMetrics, Trainer } from '../src/node.js';
 import { cyclicTokens, TinyLM } from './helpers/tiny-model.js';
 
 const dirs: string[] = [];

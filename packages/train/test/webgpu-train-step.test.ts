@@ -4,7 +4,8 @@
 // torch.optim.AdamW: optim.test.ts). WebGPU must start unless LLM_SKIP_WEBGPU=1.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type GPTModel, loadPretrained } from '@llm/gpt';
+import { type GPTModel } from '@llm/gpt';
+import { loadPretrained } from '@llm/gpt/node';
 import { cat, initWebGPU, setBackend, tensor, type Tensor } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff as worstDiff } from '../../../testing/compare.js';

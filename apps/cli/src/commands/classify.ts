@@ -30,8 +30,8 @@ export const classifyCommand: Command = {
 
     await useBackend(str(values, 'backend'));
     const source = await resolveModelSource(str(values, 'model') ?? 'runs/finetune-classify', ['classifier']);
-    const { TextClassifier } = await import('@llm/finetune');
-    const classifier = await TextClassifier.load(source).catch((e: Error) => {
+    const { loadClassifier } = await import('@llm/finetune/node');
+    const classifier = await loadClassifier(source).catch((e: Error) => {
       throw new CliError(e.message.replace(/^TextClassifier\.load: /, ''));
     });
     const c = colours(io.stdout, io.env);

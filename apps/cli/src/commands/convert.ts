@@ -27,7 +27,8 @@ export const convertCommand: Command = {
       throw new UsageError(`${to} is not empty; pass --force to overwrite its model files, or choose another folder`);
     }
     if (to.endsWith('.safetensors')) throw new UsageError(`TO must be a folder (it gets model.safetensors and config.json), got ${to}`);
-    const { CHECKPOINT_FORMAT, exportHuggingFace, openSafetensors, saveModel } = await import('@llm/gpt');
+    const { CHECKPOINT_FORMAT } = await import('@llm/gpt');
+    const { exportHuggingFace, openSafetensors, saveModel } = await import('@llm/gpt/node');
     const asked = values.to === undefined ? undefined : (values.to as 'hf' | 'ours');
     const target = asked ?? ((await isOurs(from, openSafetensors, CHECKPOINT_FORMAT)) ? 'hf' : 'ours');
     const model = await loadModelFrom(from);

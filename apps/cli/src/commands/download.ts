@@ -21,7 +21,8 @@ export const downloadCommand: Command = {
   examples: ['llm download gpt2', 'llm download --list', 'LLM_CACHE_DIR=/data/models llm download gpt2-medium'],
   async run({ values, positionals, io }) {
     const gpt = await import('@llm/gpt');
-    const cacheDir = str(values, 'cache-dir') ?? (await gpt.defaultCacheDir());
+    const { defaultCacheDir, downloadPretrained } = await import('@llm/gpt/node');
+    const cacheDir = str(values, 'cache-dir') ?? (await defaultCacheDir());
     if (values.list) {
       const { existsSync } = await import('node:fs');
       const { join } = await import('node:path');
@@ -40,7 +41,7 @@ export const downloadCommand: Command = {
       }
     });
     for (const m of models) {
-      const files = await gpt.downloadPretrained(m.name, {
+      const files = await downloadPretrained(m.name, {
         cacheDir, baseUrl: str(values, 'base-url'), sha256: str(values, 'sha256'),
         retries: num(values, 'retries', { integer: true, min: 0 }), onProgress: gpt.terminalProgress(io.stderr),
       });

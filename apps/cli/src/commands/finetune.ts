@@ -93,7 +93,7 @@ export const finetuneClassifyCommand: Command = {
       data: str(values, 'data'), labels, maxExamples: int(values, 'max-examples', 2), maxLength: int(values, 'max-length'),
       trainableBlocks, balance: !flag(values, 'unbalanced'),
     };
-    const { runClassificationFinetune } = await import('@llm/finetune');
+    const { runClassificationFinetune } = await import('@llm/finetune/node');
     const r = await pipeline(() => runClassificationFinetune(opts));
     io.stdout.write(`Done in ${r.seconds.toFixed(0)} s. Try: llm classify --model ${outDir} "You won a free cruise! Reply now to claim."\n`);
     return 0;
@@ -137,7 +137,7 @@ export const finetuneInstructCommand: Command = {
       maxTestEntries: int(values, 'max-test', 0), maskPrompt: flag(values, 'mask-prompt'), allowedMaxLength: int(values, 'max-length', 2),
       maxNewTokens: int(values, 'max-new-tokens'), judge: judgeUrl ? { url: judgeUrl, model: str(values, 'judge-model') } : (false as const),
     };
-    const { runInstructionFinetune } = await import('@llm/finetune');
+    const { runInstructionFinetune } = await import('@llm/finetune/node');
     const r = await pipeline(() => runInstructionFinetune(opts));
     io.stdout.write(`Done in ${r.seconds.toFixed(0)} s. Try: llm chat --model ${outDir}\n`);
     return 0;

@@ -88,7 +88,7 @@ async function runDemo(values: Values, io: CliIO): Promise<number> {
   }
   const s = await settingsFrom(values);
   await useBackend(str(values, 'backend'));
-  const { runPretrainDemo } = await import('@llm/train');
+  const { runPretrainDemo } = await import('@llm/train/node');
   const outDir = str(values, 'out') ?? 'runs/pretrain-demo';
   // the demo's own defaults (more steps at a higher rate; no dropout for a named size, as each token is seen
   // about once) unless asked otherwise

@@ -7,7 +7,7 @@ import { CliError } from '../errors.js';
 export type ConfigOverrides = Partial<GPTConfig>;
 
 export async function resolveConfig(spec: string, overrides: ConfigOverrides = {}): Promise<GPTConfig> {
-  const { DEMO_CONFIGS } = await import('@llm/train');
+  const { DEMO_CONFIGS } = await import('@llm/train/node');
   const { gptConfig, validateConfig, GPT_CONFIGS } = await import('@llm/gpt');
   let base: GPTConfig;
   if (spec in DEMO_CONFIGS) base = DEMO_CONFIGS[spec as keyof typeof DEMO_CONFIGS];

@@ -43,7 +43,7 @@ const CHECKPOINTS = 'checkpoints';
 
 /** The settings a checkpoint under outDir was saved with (for --resume). */
 export async function savedSettings(outDir: string): Promise<RunSettings> {
-  const { resolveCheckpointDir } = await import('@llm/train');
+  const { resolveCheckpointDir } = await import('@llm/train/node');
   const { readFile } = await import('node:fs/promises');
   let dir: string;
   try {
@@ -58,8 +58,10 @@ export async function savedSettings(outDir: string): Promise<RunSettings> {
 }
 
 export async function runPretraining(s: RunSettings, o: RunOptions): Promise<RunResult> {
-  const { DataLoader, GPTDataset, Trainer, encodeText, generateSample, loadBrownCorpus } = await import('@llm/train');
-  const { GPTModel, saveModel } = await import('@llm/gpt');
+  const { DataLoader, GPTDataset, encodeText, generateSample } = await import('@llm/train');
+  const { Trainer, loadBrownCorpus } = await import('@llm/train/node');
+  const { GPTModel } = await import('@llm/gpt');
+  const { saveModel } = await import('@llm/gpt/node');
   const { getEncoding } = await import('@llm/tokenizer');
   const { getBackend, manualSeed } = await import('@llm/tensor');
   const { readFile } = await import('node:fs/promises');

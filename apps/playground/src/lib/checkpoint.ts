@@ -1,10 +1,7 @@
 // Checkpoints in the browser: a .safetensors file the user picks (ours, as saveModel writes it, or
 // Hugging Face's GPT-2 layout, with or without its config.json) becomes a GPTModel, and the
 // current model becomes a downloadable .safetensors that @llm/gpt's loadModel reads in Node.
-import {
-  CHECKPOINT_FORMAT, type GPTConfig, GPTModel, hfConfigToGPTConfig, hfLayout, type HFTensorSpec, parseSafetensors,
-  type SafetensorsBuffer, serializeSafetensors, validateConfig, type WritableTensor,
-} from '@llm/gpt';
+import { CHECKPOINT_FORMAT, type GPTConfig, GPTModel, hfConfigToGPTConfig, hfLayout, type HFTensorSpec, parseSafetensors, type SafetensorsBuffer, serializeSafetensors, validateConfig, type WritableTensor } from '@llm/gpt';
 import { assign, noGrad, type Tensor, tensor, tidy } from '@llm/tensor';
 
 /** Heads of the four GPT-2 sizes by embDim: Hugging Face files name no head count, only config.json does. */

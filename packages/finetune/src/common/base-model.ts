@@ -2,9 +2,11 @@
 // cache), a model saved by @llm/gpt's saveModel (a folder or a .safetensors file, as @llm/train's
 // pretraining demo writes), or a @llm/train Trainer checkpoint (a folder with checkpoint.json, or
 // a checkpoints folder with latest.json) whose config records the GPT config.
-import { type GPTConfig, GPTModel, loadPretrained, validateConfig } from '@llm/gpt';
+import { type GPTConfig, GPTModel, validateConfig } from '@llm/gpt';
+import { loadPretrained } from '@llm/gpt/node';
 import { loadEncoding, type Encoding } from '@llm/tokenizer';
-import { type Json, loadCheckpoint, resolveCheckpointDir } from '@llm/train';
+import { type Json } from '@llm/train';
+import { loadCheckpoint, resolveCheckpointDir } from '@llm/train/node';
 
 export type ModelSource = string | GPTModel;
 

@@ -3,7 +3,8 @@
 import { type GPTConfig, GPTModel } from '@llm/gpt';
 import { getBackend, manualSeed, setBackend } from '@llm/tensor';
 import { Encoding, getEncoding, saveEncoding } from '@llm/tokenizer';
-import { type ProgressOptions, writeFileAtomic } from '@llm/train';
+import { type ProgressOptions } from '@llm/train';
+import { writeFileAtomic } from '@llm/train/node';
 import { findTokenizer, loadBaseModel, type ModelSource } from './base-model.js';
 import { checkVocabulary, type FinetuneTokenizer } from './tokenizer.js';
 

@@ -1,6 +1,7 @@
 // Moving named tensors between a module and a safetensors file (through @llm/gpt's io), for
 // what @llm/gpt's own loader does not know: classifier heads and LoRA adapters.
-import { openSafetensors, type WritableTensor, writeSafetensors } from '@llm/gpt';
+import { type WritableTensor } from '@llm/gpt';
+import { openSafetensors, writeSafetensors } from '@llm/gpt/node';
 import { assign, noGrad, type Tensor, tensor, tidy } from '@llm/tensor';
 
 export async function tensorRecord(t: Tensor): Promise<WritableTensor> {

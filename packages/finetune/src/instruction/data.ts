@@ -16,23 +16,6 @@ export function parseInstructionData(json: unknown, source = 'instruction data')
   });
 }
 
-export async function loadInstructionData(path: string): Promise<InstructionEntry[]> {
-  const { readFile } = await import('node:fs/promises');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new Error(`loadInstructionData: cannot read ${path}: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`loadInstructionData: ${path} is not valid JSON (${(e as Error).message})`);
-  }
-  return parseInstructionData(json, path);
-}
-
 export interface InstructionSplits<T = InstructionEntry> {
   train: T[];
   test: T[];

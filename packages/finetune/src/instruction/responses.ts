@@ -1,7 +1,6 @@
 // Section 7.7: the fine-tuned model answers each test prompt, the answer is what follows
 // "### Response:", and the answers are saved beside the reference outputs.
 import { generate, type GenerativeModel } from '@llm/gpt';
-import { writeFileAtomic } from '@llm/train';
 import { encodeOrdinary, type FinetuneTokenizer, PAD_TOKEN_ID } from '../common/tokenizer.js';
 import { formatInput, type InstructionEntry } from './format.js';
 
@@ -60,7 +59,3 @@ export async function generateResponses(
   return out;
 }
 
-/** Writes the entries (with their model_response) as an indented JSON list, atomically. */
-export async function saveResponses(path: string, entries: readonly EntryWithResponse[]): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(entries, null, 4)}\n`);
-}

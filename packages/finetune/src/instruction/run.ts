@@ -2,19 +2,24 @@
 // the book's 85/10/5 split → tokenized prompts with a padding/masking collate → training with
 // @llm/train's Trainer → answers to the test prompts saved beside the references → exact match,
 // ROUGE-L and (optionally) an LLM judge → the saved model and metrics.json.
-import { type GPTModel, saveModel } from '@llm/gpt';
-import { AdamW, calcLossLoader, type TrainResult, Trainer } from '@llm/train';
+import { type GPTModel } from '@llm/gpt';
+import { saveModel } from '@llm/gpt/node';
+import { AdamW, calcLossLoader, type TrainResult } from '@llm/train';
+import { Trainer } from '@llm/train/node';
 import { saveTokenizerBeside, type StartingPoint, startingModel, type TrainingSettings, useBackend, writeJson } from '../common/run.js';
 import { endOfTextId } from '../common/tokenizer.js';
 import { parameterCounts } from '../classification/classifier.js';
-import { mergeLoRA, replaceLinearWithLoRA, saveLoRA } from '../lora/replace.js';
+import { saveLoRA } from '../lora/lora-file.js';
+import { mergeLoRA, replaceLinearWithLoRA } from '../lora/replace.js';
 import { builtinInstructionData } from './builtin-data.js';
-import { loadInstructionData, splitInstructionData } from './data.js';
+import { loadInstructionData } from './data-file.js';
+import { splitInstructionData } from './data.js';
 import { InstructionDataLoader, InstructionDataset } from './dataset.js';
 import { formatInput, type InstructionEntry } from './format.js';
 import { type JudgeOptions, type JudgeResult, judgeResponses, resolveJudgeEndpoint } from './judge.js';
 import { type OfflineScores, scoreResponses } from './metrics.js';
-import { type EntryWithResponse, generateResponses, saveResponses } from './responses.js';
+import { saveResponses } from './responses-file.js';
+import { type EntryWithResponse, generateResponses } from './responses.js';
 
 export interface InstructionFinetuneOptions extends StartingPoint, TrainingSettings {
   /** 'builtin' (default: the offline dataset this package generates) or a JSON file of { instruction, input, output } (the book's instruction-data.json). */

