@@ -21,7 +21,11 @@ export interface GenerationRequest {
   onText?: (text: string) => void | Promise<void>;
   /** Called after each token is drawn (counts, tests). */
   onToken?: (id: number) => void;
+  /** Where the tokens come from (the server's ContinuousBatcher); default: generateStream on the model alone. */
+  source?: TokenSource;
 }
+
+export type TokenSource = (prompt: number[], opts: { maxNewTokens: number; temperature: number; topK?: number; topP?: number; seed?: number; eosId?: number; signal?: AbortSignal }) => AsyncIterable<number>;
 
 export type FinishReason = 'stop' | 'length' | 'aborted';
 
@@ -45,7 +49,7 @@ export function encodePrompt(tokenizer: Encoding, prompt: string | number[]): nu
 }
 
 export async function runGeneration(model: GPTModel, tokenizer: Encoding, req: GenerationRequest): Promise<GenerationResult> {
-  const { generateStream } = await import('@llm/gpt');
+  const { decodeStream, generateStream } = await import('@llm/gpt');
   const t0 = performance.now();
   const ids = encodePrompt(tokenizer, req.prompt);
   const stop = new StopMatcher(req.stop ?? []);
@@ -58,9 +62,8 @@ export async function runGeneration(model: GPTModel, tokenizer: Encoding, req: G
     text += piece;
     await req.onText?.(piece);
   };
-  const stream = generateStream(model, tokenizer, ids, {
-    maxNewTokens: req.maxTokens, temperature: req.temperature, topK: req.topK, topP: req.topP, seed: req.seed, eosId: tokenizer.eotToken,
-  });
+  const opts = { maxNewTokens: req.maxTokens, temperature: req.temperature, topK: req.topK, topP: req.topP, seed: req.seed, eosId: tokenizer.eotToken };
+  const stream = req.source ? decodeStream(tokenizer, req.source(ids, { ...opts, signal: req.signal }), req.maxTokens) : generateStream(model, tokenizer, ids, opts);
   let stopped = false;
   for await (const token of stream) {
     if (count++ === 0) firstTokenAt = performance.now();
@@ -78,6 +81,7 @@ export async function runGeneration(model: GPTModel, tokenizer: Encoding, req: G
       break;
     }
   }
+  if (req.signal?.aborted) finishReason = 'aborted'; // also when it ended while waiting for its turn
   if (!stopped && finishReason !== 'aborted') {
     await emit(stop.flush());
     if (count < req.maxTokens) finishReason = 'stop'; // the end-of-text token

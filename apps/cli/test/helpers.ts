@@ -1,5 +1,5 @@
 // Shared by the tests: a tiny random GPT (GPT-2's vocabulary, so GPT-2's tokenizer fits it) and
-// small HTTP clients that read streamed answers the way OpenAI's and Ollama's clients do.
+// small raw HTTP helpers for what the official clients (used in server.test.ts) cannot send.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GPTModel, type GPTConfig } from '@llm/gpt';
@@ -17,17 +17,9 @@ export async function listen(server: http.Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-export async function postJson(url: string, body: unknown): Promise<{ status: number; json: any; headers: Headers }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: res.status, headers: res.headers, json: await res.json() };
-}
-
-/** The data: payloads of a server-sent event stream, in order ('[DONE]' kept as a string). */
-export function parseSse(text: string): unknown[] {
-  return text.split('\n\n').filter((e) => e.trim()).map((event) => {
-    const data = event.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-    return data === '[DONE]' ? data : JSON.parse(data);
-  });
 }
 
 export function parseNdjson(text: string): any[] {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from './engine.js';
-import { HttpError, write } from './http.js';
+import { HttpError } from './http.js';
 
 export interface RouteContext {
   engine: Engine;
@@ -12,6 +12,8 @@ export interface RouteContext {
   promptTemplate: 'none' | 'alpaca';
   res: ServerResponse;
   signal: AbortSignal;
+  /** What follows a route's prefix in the path ('tiny' for GET /v1/models/tiny), URI-decoded. */
+  rest: string;
 }
 
 export const requestId = (prefix: string) => `${prefix}-${randomBytes(12).toString('hex')}`;
@@ -21,20 +23,5 @@ export function checkModel(ctx: RouteContext, model: unknown, format: 'openai' |
   if (model === undefined || model === null || model === '') return;
   if (typeof model !== 'string') throw new HttpError(400, "'model' must be a string", 'model');
   if (model === ctx.modelName || model === `${ctx.modelName}:latest`) return;
-  throw new HttpError(404, format === 'ollama' ? `model "${model}" not found; this server has "${ctx.modelName}"` : `The model '${model}' does not exist; this server serves '${ctx.modelName}'`, 'model');
-}
-
-/** A streamed response: server-sent events (OpenAI) or one JSON object per line (Ollama). */
-export function startStream(ctx: RouteContext, kind: 'sse' | 'ndjson'): { send(obj: unknown): Promise<void>; end(): Promise<void> } {
-  ctx.res.writeHead(200, kind === 'sse'
-    ? { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' }
-    : { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-cache' });
-  ctx.res.flushHeaders();
-  return {
-    send: (obj) => write(ctx.res, kind === 'sse' ? `data: ${JSON.stringify(obj)}\n\n` : `${JSON.stringify(obj)}\n`),
-    end: async () => {
-      if (kind === 'sse') await write(ctx.res, 'data: [DONE]\n\n');
-      ctx.res.end();
-    },
-  };
+  throw new HttpError(404, format === 'ollama' ? `model "${model}" not found; this server has "${ctx.modelName}"` : `The model '${model}' does not exist; this server serves '${ctx.modelName}'`, 'model', 'model_not_found');
 }

@@ -8,13 +8,20 @@ export class HttpError extends Error {
     message: string,
     /** The request field at fault, for OpenAI-style errors. */
     readonly param?: string,
+    /** OpenAI's error code ('model_not_found', 'invalid_api_key'). */
+    readonly code?: string,
   ) {
     super(message);
   }
 }
 
-/** The request body parsed as a JSON object; 413 past `limit` bytes, 400 for anything but a JSON object. */
+/** The request body parsed as a JSON object; 415 unless it is declared JSON, 413 past `limit` bytes, 400 for anything but a JSON object. */
 export async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  // a browser may send text/plain or a form cross-origin without asking first; JSON it must ask for
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError(415, `the request body must be JSON sent with 'Content-Type: application/json', got ${type ? `'${type}'` : 'no Content-Type'}`);
+  }
   const declared = Number(req.headers['content-length']);
   if (declared > limit) throw new HttpError(413, `request body of ${declared} bytes is larger than the limit of ${limit} bytes`);
   const chunks: Buffer[] = [];

@@ -1,12 +1,15 @@
 // Ollama's API: POST /api/generate and /api/chat (a JSON object per line while streaming, the
-// default, or one object with stream: false), GET /api/tags and /api/version. The book's
-// instruction judge (and @llm/finetune's) talks to /api/chat.
+// default, or one object with stream: false), POST /api/embed and /api/embeddings, POST
+// /api/show, GET /api/tags, /api/ps and /api/version. The book's instruction judge (and
+// @llm/finetune's) talks to /api/chat.
 import pkg from '../../package.json';
 import type { GenerationResult } from '../generation.js';
 import { ALPACA_STOP, chatPrompt } from '../prompt.js';
-import { checkModel, type RouteContext, startStream } from './context.js';
+import { checkModel, type RouteContext } from './context.js';
+import { embeddingInputs } from './embeddings.js';
 import { HttpError, sendJson } from './http.js';
 import { chatMessages, optionalBoolean, optionalNumber, optionalString, stopSequences } from './params.js';
+import { reply } from './respond.js';
 
 type Body = Record<string, unknown>;
 
@@ -14,14 +17,42 @@ export function version(ctx: RouteContext): void {
   sendJson(ctx.res, 200, { version: pkg.version });
 }
 
-export function tags(ctx: RouteContext): void {
+/** What /api/tags, /api/ps and /api/show say about the model. */
+function describe(ctx: RouteContext) {
   const { config } = ctx.engine.model;
-  const params = ctx.engine.model.parameters().reduce((n, p) => n + p.size, 0);
+  const parameters = ctx.engine.model.parameters().reduce((n, p) => n + p.size, 0);
+  return {
+    name: ctx.modelName, model: ctx.modelName, modified_at: new Date(0).toISOString(), size: parameters * 4, digest: '',
+    details: { parent_model: '', format: 'safetensors', family: 'gpt2', families: ['gpt2'], parameter_size: `${(parameters / 1e6).toFixed(1)}M`, quantization_level: 'F32', context_length: config.contextLength },
+    parameters,
+  };
+}
+
+export function tags(ctx: RouteContext): void {
+  const { parameters: _, ...model } = describe(ctx);
+  sendJson(ctx.res, 200, { models: [model] });
+}
+
+/** The loaded models: this one, always loaded, on the CPU (size_vram 0) unless a GPU backend is in use. */
+export function ps(ctx: RouteContext): void {
+  const { parameters: _, modified_at: __, ...model } = describe(ctx);
+  sendJson(ctx.res, 200, { models: [{ ...model, expires_at: '2999-01-01T00:00:00Z', size_vram: 0, context_length: ctx.engine.contextLength }] });
+}
+
+export function show(ctx: RouteContext, body: Body): void {
+  const model = body.model ?? body.name;
+  if (model === undefined || model === null || model === '') throw new HttpError(400, "'model' is required");
+  checkModel(ctx, model, 'ollama');
+  const { details, parameters, modified_at } = describe(ctx);
+  const { config } = ctx.engine.model;
   sendJson(ctx.res, 200, {
-    models: [{
-      name: ctx.modelName, model: ctx.modelName, modified_at: new Date(0).toISOString(), size: params * 4, digest: '',
-      details: { format: 'safetensors', family: 'gpt2', families: ['gpt2'], parameter_size: `${(params / 1e6).toFixed(1)}M`, quantization_level: 'F32', context_length: config.contextLength },
-    }],
+    license: '', modelfile: `FROM ${ctx.modelName}\n`, parameters: '', template: ctx.promptTemplate === 'alpaca' ? '{{ .System }}\n\n### Instruction:\n{{ .Prompt }}\n\n### Response:\n' : '{{ .Prompt }}',
+    details, modified_at, capabilities: ['completion', 'embedding'],
+    model_info: {
+      'general.architecture': 'gpt2', 'general.parameter_count': parameters,
+      'gpt2.context_length': config.contextLength, 'gpt2.embedding_length': config.embDim, 'gpt2.block_count': config.nLayers,
+      'gpt2.attention.head_count': config.nHeads, 'gpt2.vocab_size': config.vocabSize,
+    },
   });
 }
 
@@ -53,6 +84,8 @@ function timings(r: GenerationResult) {
   };
 }
 
+const createdAt = () => new Date().toISOString();
+
 export async function generate(ctx: RouteContext, body: Body): Promise<void> {
   checkModel(ctx, body.model, 'ollama');
   const prompt = optionalString(body, 'prompt') ?? '';
@@ -60,10 +93,9 @@ export async function generate(ctx: RouteContext, body: Body): Promise<void> {
   const raw = optionalBoolean(body, 'raw') ?? false;
   const stream = optionalBoolean(body, 'stream') ?? true;
   const params = sampling(ctx, body);
-  const created_at = () => new Date().toISOString();
   if (!prompt) {
     // an empty prompt only loads the model, as in Ollama
-    sendJson(ctx.res, 200, { model: ctx.modelName, created_at: created_at(), response: '', done: true, done_reason: 'load' });
+    sendJson(ctx.res, 200, { model: ctx.modelName, created_at: createdAt(), response: '', done: true, done_reason: 'load' });
     return;
   }
   const templated = !raw && ctx.promptTemplate === 'alpaca';
@@ -72,28 +104,16 @@ export async function generate(ctx: RouteContext, body: Body): Promise<void> {
     : (system && !raw ? `${system}\n\n${prompt}` : prompt);
   const ids = ctx.engine.encode(text);
   ctx.engine.admit(params.maxTokens, 'options.num_predict');
-  const gen = { ...params, stop: templated ? [...params.stop, ALPACA_STOP] : params.stop, prompt: ids, signal: ctx.signal };
-
-  if (!stream) {
-    const r = await ctx.engine.generate('/api/generate', gen);
-    if (r.finishReason === 'aborted') return;
-    sendJson(ctx.res, 200, { model: ctx.modelName, created_at: created_at(), response: templated ? r.text.trim() : r.text, done: true, ...timings(r) });
-    return;
-  }
-  const out = startStream(ctx, 'ndjson');
-  let started = !templated;
-  const r = await ctx.engine.generate('/api/generate', {
-    ...gen,
-    onText: (t) => {
-      const piece = started ? t : t.trimStart();
-      if (!piece) return;
-      started = true;
-      return out.send({ model: ctx.modelName, created_at: created_at(), response: piece, done: false });
-    },
+  const line = (response: string, done: boolean) => ({ model: ctx.modelName, created_at: createdAt(), response, done });
+  await reply(ctx, {
+    endpoint: '/api/generate',
+    stream: stream && 'ndjson',
+    gen: { ...params, stop: templated ? [...params.stop, ALPACA_STOP] : params.stop, prompt: ids },
+    trim: templated,
+    piece: (t) => line(t, false),
+    closing: (r) => [{ ...line('', true), ...timings(r) }],
+    whole: (r, t) => ({ ...line(t, true), ...timings(r) }),
   });
-  if (r.finishReason === 'aborted') return;
-  await out.send({ model: ctx.modelName, created_at: created_at(), response: '', done: true, ...timings(r) });
-  await out.end();
 }
 
 export async function chat(ctx: RouteContext, body: Body): Promise<void> {
@@ -103,28 +123,39 @@ export async function chat(ctx: RouteContext, body: Body): Promise<void> {
   const params = sampling(ctx, body);
   const ids = ctx.engine.encode(chatPrompt(messages), 'messages');
   ctx.engine.admit(params.maxTokens, 'options.num_predict');
-  const created_at = () => new Date().toISOString();
-  const gen = { ...params, stop: [...params.stop, ALPACA_STOP], prompt: ids, signal: ctx.signal };
-  const message = (content: string) => ({ role: 'assistant', content });
-
-  if (!stream) {
-    const r = await ctx.engine.generate('/api/chat', gen);
-    if (r.finishReason === 'aborted') return;
-    sendJson(ctx.res, 200, { model: ctx.modelName, created_at: created_at(), message: message(r.text.trim()), done: true, ...timings(r) });
-    return;
-  }
-  const out = startStream(ctx, 'ndjson');
-  let started = false;
-  const r = await ctx.engine.generate('/api/chat', {
-    ...gen,
-    onText: (t) => {
-      const piece = started ? t : t.trimStart();
-      if (!piece) return;
-      started = true;
-      return out.send({ model: ctx.modelName, created_at: created_at(), message: message(piece), done: false });
-    },
+  const line = (content: string, done: boolean) => ({ model: ctx.modelName, created_at: createdAt(), message: { role: 'assistant', content }, done });
+  await reply(ctx, {
+    endpoint: '/api/chat',
+    stream: stream && 'ndjson',
+    gen: { ...params, stop: [...params.stop, ALPACA_STOP], prompt: ids },
+    trim: true,
+    piece: (t) => line(t, false),
+    closing: (r) => [{ ...line('', true), ...timings(r) }],
+    whole: (r, t) => ({ ...line(t, true), ...timings(r) }),
   });
-  if (r.finishReason === 'aborted') return;
-  await out.send({ model: ctx.modelName, created_at: created_at(), message: message(''), done: true, ...timings(r) });
-  await out.end();
+}
+
+/** /api/embed: { model, input: string | string[], truncate = true } → { embeddings: number[][] } (unit length, as Ollama's). */
+export async function embed(ctx: RouteContext, body: Body): Promise<void> {
+  checkModel(ctx, body.model, 'ollama');
+  const truncate = optionalBoolean(body, 'truncate') ?? true;
+  const t0 = performance.now();
+  const inputs = embeddingInputs(ctx.engine, body.input, 'input', truncate);
+  const vectors = await ctx.engine.embed(inputs);
+  if (ctx.signal.aborted) return;
+  sendJson(ctx.res, 200, {
+    model: ctx.modelName, embeddings: vectors.map((v) => Array.from(v)),
+    total_duration: ns((performance.now() - t0) / 1000), load_duration: 0, prompt_eval_count: inputs.reduce((n, ids) => n + ids.length, 0),
+  });
+}
+
+/** The older /api/embeddings: { model, prompt } → { embedding }. */
+export async function embeddings(ctx: RouteContext, body: Body): Promise<void> {
+  checkModel(ctx, body.model, 'ollama');
+  const prompt = optionalString(body, 'prompt');
+  if (!prompt) throw new HttpError(400, "'prompt' must be a non-empty string");
+  const [ids] = embeddingInputs(ctx.engine, prompt, 'prompt', true);
+  const [v] = await ctx.engine.embed([ids]);
+  if (ctx.signal.aborted) return;
+  sendJson(ctx.res, 200, { embedding: Array.from(v) });
 }

@@ -1,15 +1,25 @@
-// OpenAI's API: GET /v1/models, POST /v1/completions and /v1/chat/completions, with streaming by
-// server-sent events (stream: true) ending in "data: [DONE]".
-import { ALPACA_STOP, chatPrompt } from '../prompt.js';
+// OpenAI's API: GET /v1/models and /v1/models/{id}, POST /v1/completions and
+// /v1/chat/completions (stream: true for server-sent events ending in "data: [DONE]"), and
+// POST /v1/embeddings.
 import type { GenerationResult } from '../generation.js';
-import { checkModel, requestId, type RouteContext, startStream } from './context.js';
+import { ALPACA_STOP, chatPrompt } from '../prompt.js';
+import { checkModel, requestId, type RouteContext } from './context.js';
+import { embeddingInputs } from './embeddings.js';
 import { HttpError, sendJson } from './http.js';
-import { chatMessages, optionalBoolean, optionalNumber, stopSequences } from './params.js';
+import { chatMessages, optionalBoolean, optionalNumber, optionalString, stopSequences } from './params.js';
+import { reply } from './respond.js';
 
 type Body = Record<string, unknown>;
 
+const modelObject = (ctx: RouteContext) => ({ id: ctx.modelName, object: 'model', created: 0, owned_by: 'llm' });
+
 export function listModels(ctx: RouteContext): void {
-  sendJson(ctx.res, 200, { object: 'list', data: [{ id: ctx.modelName, object: 'model', created: 0, owned_by: 'llm' }] });
+  sendJson(ctx.res, 200, { object: 'list', data: [modelObject(ctx)] });
+}
+
+export function retrieveModel(ctx: RouteContext): void {
+  checkModel(ctx, ctx.rest, 'openai');
+  sendJson(ctx.res, 200, modelObject(ctx));
 }
 
 /** Sampling fields shared by both endpoints, with OpenAI's defaults. */
@@ -36,40 +46,40 @@ function completionPrompt(body: Body): string | number[] {
   throw new HttpError(400, "'prompt' must be a string or a list of token ids", 'prompt');
 }
 
-function usage(r: GenerationResult) {
+function usage(r: { promptTokens: number; completionTokens: number }) {
   return { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens };
 }
 
 const finish = (r: GenerationResult) => (r.finishReason === 'length' ? 'length' : 'stop');
 
+/** stream and stream_options.include_usage. */
+function streaming(body: Body): { stream: 'sse' | false; includeUsage: boolean } {
+  const stream = optionalBoolean(body, 'stream') ?? false;
+  const options = body.stream_options;
+  if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) throw new HttpError(400, "'stream_options' must be an object", 'stream_options');
+  return { stream: stream ? 'sse' : false, includeUsage: (options as { include_usage?: unknown } | null)?.include_usage === true };
+}
+
 export async function completions(ctx: RouteContext, body: Body): Promise<void> {
   checkModel(ctx, body.model, 'openai');
   const prompt = completionPrompt(body);
   const params = sampling(body, 'max_tokens');
-  const stream = optionalBoolean(body, 'stream') ?? false;
+  const { stream, includeUsage } = streaming(body);
   const echo = optionalBoolean(body, 'echo') ?? false;
-  const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   const ids = ctx.engine.encode(prompt);
   ctx.engine.admit(params.maxTokens);
-  const id = requestId('cmpl');
-  const created = Math.floor(Date.now() / 1000);
   const echoed = echo ? (typeof prompt === 'string' ? prompt : ctx.engine.tokenizer.decode(prompt)) : '';
-  const base = { id, object: 'text_completion', created, model: ctx.modelName };
-
-  if (!stream) {
-    const r = await ctx.engine.generate('/v1/completions', { ...params, prompt: ids, signal: ctx.signal });
-    if (r.finishReason === 'aborted') return;
-    sendJson(ctx.res, 200, { ...base, choices: [{ text: echoed + r.text, index: 0, logprobs: null, finish_reason: finish(r) }], usage: usage(r) });
-    return;
-  }
-  const out = startStream(ctx, 'sse');
-  const chunk = (text: string, finishReason: string | null) => ({ ...base, choices: [{ text, index: 0, logprobs: null, finish_reason: finishReason }] });
-  if (echoed) await out.send(chunk(echoed, null));
-  const r = await ctx.engine.generate('/v1/completions', { ...params, prompt: ids, signal: ctx.signal, onText: (t) => out.send(chunk(t, null)) });
-  if (r.finishReason === 'aborted') return;
-  await out.send(chunk('', finish(r)));
-  if (includeUsage) await out.send({ ...base, choices: [], usage: usage(r) });
-  await out.end();
+  const base = { id: requestId('cmpl'), object: 'text_completion', created: Math.floor(Date.now() / 1000), model: ctx.modelName };
+  const choice = (text: string, finishReason: string | null) => ({ ...base, choices: [{ text, index: 0, logprobs: null, finish_reason: finishReason }] });
+  await reply(ctx, {
+    endpoint: '/v1/completions',
+    stream,
+    gen: { ...params, prompt: ids },
+    opening: echoed ? [choice(echoed, null)] : [],
+    piece: (text) => choice(text, null),
+    closing: (r) => [choice('', finish(r)), ...(includeUsage ? [{ ...base, choices: [], usage: usage(r) }] : [])],
+    whole: (r, text) => ({ ...choice(echoed + text, finish(r)), usage: usage(r) }),
+  });
 }
 
 export async function chatCompletions(ctx: RouteContext, body: Body): Promise<void> {
@@ -77,36 +87,42 @@ export async function chatCompletions(ctx: RouteContext, body: Body): Promise<vo
   const messages = chatMessages(body);
   const maxField = body.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens';
   const params = sampling(body, maxField);
-  const stream = optionalBoolean(body, 'stream') ?? false;
-  const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  const { stream, includeUsage } = streaming(body);
   const ids = ctx.engine.encode(chatPrompt(messages), 'messages');
   ctx.engine.admit(params.maxTokens, maxField);
   const base = { id: requestId('chatcmpl'), object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: ctx.modelName };
-  const gen = { ...params, stop: [...params.stop, ALPACA_STOP], prompt: ids, signal: ctx.signal };
-
-  if (!stream) {
-    const r = await ctx.engine.generate('/v1/chat/completions', gen);
-    if (r.finishReason === 'aborted') return;
-    const content = r.text.trim();
-    sendJson(ctx.res, 200, { ...base, choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: finish(r) }], usage: usage(r) });
-    return;
-  }
-  const out = startStream(ctx, 'sse');
   const chunk = (delta: object, finishReason: string | null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
-  await out.send(chunk({ role: 'assistant', content: '' }, null));
-  let started = false;
-  const r = await ctx.engine.generate('/v1/chat/completions', {
-    ...gen,
-    onText: (t) => {
-      // the whitespace after "### Response:" is not part of the answer
-      const text = started ? t : t.trimStart();
-      if (!text) return;
-      started = true;
-      return out.send(chunk({ content: text }, null));
-    },
+  await reply(ctx, {
+    endpoint: '/v1/chat/completions',
+    stream,
+    gen: { ...params, stop: [...params.stop, ALPACA_STOP], prompt: ids },
+    trim: true, // the whitespace after "### Response:" is not part of the answer
+    opening: [chunk({ role: 'assistant', content: '' }, null)],
+    piece: (text) => chunk({ content: text }, null),
+    closing: (r) => [chunk({}, finish(r)), ...(includeUsage ? [{ ...base, object: 'chat.completion.chunk', choices: [], usage: usage(r) }] : [])],
+    whole: (r, content) => ({ ...base, choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: finish(r) }], usage: usage(r) }),
   });
-  if (r.finishReason === 'aborted') return;
-  await out.send(chunk({}, finish(r)));
-  if (includeUsage) await out.send({ ...base, object: 'chat.completion.chunk', choices: [], usage: usage(r) });
-  await out.end();
+}
+
+/** Embeddings of one or more inputs: see Engine.embed for the definition. encoding_format 'base64' is little-endian float32, as OpenAI's. */
+export async function embeddings(ctx: RouteContext, body: Body): Promise<void> {
+  checkModel(ctx, body.model, 'openai');
+  const format = optionalString(body, 'encoding_format') ?? 'float';
+  if (format !== 'float' && format !== 'base64') throw new HttpError(400, `'encoding_format' must be 'float' or 'base64', got ${JSON.stringify(format)}`, 'encoding_format');
+  const dims = optionalNumber(body, 'dimensions', { integer: true, min: 1 });
+  const embDim = ctx.engine.model.config.embDim;
+  if (dims !== undefined && dims !== embDim) throw new HttpError(400, `'dimensions' must be ${embDim}, this model's embedding size (shortening is not supported)`, 'dimensions');
+  const inputs = embeddingInputs(ctx.engine, body.input, 'input', false);
+  const vectors = await ctx.engine.embed(inputs);
+  if (ctx.signal.aborted) return;
+  const tokens = inputs.reduce((n, ids) => n + ids.length, 0);
+  sendJson(ctx.res, 200, {
+    object: 'list',
+    data: vectors.map((v, index) => ({
+      object: 'embedding', index,
+      embedding: format === 'base64' ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : Array.from(v),
+    })),
+    model: ctx.modelName,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
 }

@@ -48,11 +48,23 @@ export interface GeneratedToken {
 export async function* generateStream(model: GenerativeModel, tokenizer: StreamingTokenizer, prompt: string | TokenIds, opts: GenerateOptions): AsyncGenerator<GeneratedToken> {
   const rows = typeof prompt === 'string' ? [Array.from(tokenizer.encode(prompt, { allowedSpecial: 'all' }))] : await idRows(prompt);
   if (rows.length !== 1) throw new Error(`generateStream: streams one prompt at a time, got a batch of ${rows.length}`);
+  yield* decodeStream(tokenizer, firstRow(generateSteps(model, rows, opts)), opts.maxNewTokens);
+}
+
+async function* firstRow(steps: AsyncIterable<number[]>): AsyncGenerator<number> {
+  for await (const [id] of steps) yield id;
+}
+
+/**
+ * Decodes token ids as they come (from generateStream's steps, or a ContinuousBatcher request):
+ * the text each completes; after the maxNewTokens-th, also what was held back.
+ */
+export async function* decodeStream(tokenizer: StreamingTokenizer, ids: AsyncIterable<number>, maxNewTokens: number): AsyncGenerator<GeneratedToken> {
   const decoder = streamingDecoder(tokenizer);
   let step = 0;
-  for await (const [id] of generateSteps(model, rows, opts)) {
+  for await (const id of ids) {
     step++;
-    yield { id, text: decoder.push(id) + (step === opts.maxNewTokens ? decoder.flush() : '') };
+    yield { id, text: decoder.push(id) + (step === maxNewTokens ? decoder.flush() : '') };
   }
 }
 
