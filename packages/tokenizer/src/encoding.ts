@@ -2,10 +2,11 @@
 import { BpeScratch, bytePairMerge, PairTable } from './bpe';
 import { pieceOffsets } from './offsets';
 import { MISS, PieceCache } from './pieceCache';
-import { gpt2PieceEnd, gpt2Pattern } from './pretokenize';
+import { findPattern, type PieceEnd, unknownPatternError } from './patterns';
+import { gpt2PieceEnd } from './pretokenize';
 import { checkDisallowed, resolveSpecials, specialFinder, type EncodeOptions } from './specials';
 import { StreamDecoder } from './streamDecoder';
-import { charClasses } from './unicode';
+import { charCategories, charClasses } from './unicode';
 import { utf8Encode } from './utf8';
 import { buildTables, type EncodingSpec, type VocabTables } from './vocab';
 
@@ -31,11 +32,18 @@ export class Encoding {
   readonly specialTokens: ReadonlyMap<string, number>;
   /** 'gpt2' or the regular expression source that splits text into pre-tokens. */
   readonly pattern: string;
+  /** The known pattern's name ('gpt2', 'cl100k_base', 'o200k_base', 'qwen2'), or 'custom' for a code-supplied regex. */
+  readonly patternName: string;
   private readonly t: VocabTables;
   private readonly pairs: PairTable;
   private readonly merges: Int32Array | null;
   private readonly wholeTokenLookup: boolean;
+  /** GPT-2's scanner's classes, when the pattern is GPT-2's. */
   private readonly classes: Uint8Array | null;
+  /** Another known pattern's scanner and its categories. */
+  private readonly scan: PieceEnd | null;
+  private readonly categories: Uint8Array | null;
+  /** A custom pattern (allowCustomPattern). */
   private readonly regex: RegExp | null;
   private readonly scratch = new BpeScratch();
   private buf = new Uint8Array(1024);
@@ -53,15 +61,26 @@ export class Encoding {
     this.specialTokens = this.t.specialTokens;
     this.eotToken = this.t.specialTokens.get('<|endoftext|>');
     const pattern = spec.pattern ?? 'gpt2';
-    this.pattern = pattern === gpt2Pattern ? 'gpt2' : pattern;
-    this.classes = this.pattern === 'gpt2' ? charClasses() : null;
+    const known = typeof pattern === 'string' ? findPattern(pattern) : undefined;
+    this.classes = null;
+    this.scan = null;
+    this.categories = null;
     this.regex = null;
-    if (this.classes === null) {
+    if (known) {
+      this.pattern = known.name === 'gpt2' ? 'gpt2' : known.source;
+      this.patternName = known.name;
+      if (known.pieceEnd === null) this.classes = charClasses();
+      else [this.scan, this.categories] = [known.pieceEnd, charCategories()];
+    } else if (spec.allowCustomPattern === true && typeof pattern === 'string') {
+      this.pattern = pattern;
+      this.patternName = 'custom';
       try {
         this.regex = new RegExp(pattern, 'gu');
       } catch (e) {
         throw new Error(`Encoding ${spec.name}: invalid pattern ${JSON.stringify(pattern)}: ${(e as Error).message}`);
       }
+    } else {
+      throw unknownPatternError(pattern, `Encoding ${spec.name}`);
     }
     this.merges = spec.merges ? this.mergeTable(spec.merges) : null;
     this.wholeTokenLookup = this.merges === null || spec.ignoreMerges === true;
@@ -188,6 +207,7 @@ export class Encoding {
       tokens,
       specialTokens: Object.fromEntries(this.specialTokens),
       pattern: this.pattern,
+      allowCustomPattern: this.regex !== null ? true : undefined,
       merges,
       ignoreMerges: this.merges !== null && this.wholeTokenLookup ? true : undefined,
     };
@@ -227,9 +247,9 @@ export class Encoding {
   }
 
   private forEachPiece(text: string, start: number, end: number, f: (s: number, e: number) => void): void {
-    if (this.classes !== null) {
+    if (this.classes !== null || this.scan !== null) {
       for (let i = start; i < end; ) {
-        const e = gpt2PieceEnd(text, i, end, this.classes);
+        const e = this.classes !== null ? gpt2PieceEnd(text, i, end, this.classes) : this.scan!(text, i, end, this.categories!);
         f(i, e);
         i = e;
       }
@@ -269,11 +289,22 @@ export class Encoding {
 
   private encodeRange(text: string, start: number, end: number): void {
     const cls = this.classes;
-    if (cls === null) return this.forEachPiece(text, start, end, (s, e) => this.pushPiece(text, s, e));
-    for (let i = start; i < end; ) {
-      const e = gpt2PieceEnd(text, i, end, cls);
-      this.pushPiece(text, i, e);
-      i = e;
+    const scan = this.scan;
+    if (cls !== null) {
+      for (let i = start; i < end; ) {
+        const e = gpt2PieceEnd(text, i, end, cls);
+        this.pushPiece(text, i, e);
+        i = e;
+      }
+    } else if (scan !== null) {
+      const cat = this.categories!;
+      for (let i = start; i < end; ) {
+        const e = scan(text, i, end, cat);
+        this.pushPiece(text, i, e);
+        i = e;
+      }
+    } else {
+      this.forEachPiece(text, start, end, (s, e) => this.pushPiece(text, s, e));
     }
   }
 

@@ -10,3 +10,8 @@ export { SimpleTokenizerV1, SimpleTokenizerV2, buildVocab, simpleSplit, unkToken
 export { trainBPE, type TrainBPEOptions } from './train';
 export { saveEncoding, loadEncoding, encodingFormat, type EncodingJSON } from './serialize';
 export { bytesToUnicode, fromHFVocabMerges, fromHFTokenizerJson, type HFLoadOptions } from './hf';
+export { knownPatterns, findPattern, type KnownPattern, type PatternName } from './patterns';
+export { cl100kPattern, qwen2Pattern } from './pretokenizeCl100k';
+export { o200kPattern } from './pretokenizeO200k';
+export { pretokenize } from './pretokenizeAny';
+export { loadTiktokenEncoding, fromTiktokenRanks, parseTiktokenRanks, tiktokenEncodings, type TiktokenEncodingName, type TiktokenOptions } from './tiktokenFile';

@@ -1,19 +1,10 @@
 // GPT-2's pre-tokenizer as a hand-written scanner. It matches the pattern
 //   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 // exactly as tiktoken's Rust regex does, where \s is Unicode's White_Space property.
+import { codePointAt } from './scan';
 import { charClasses, SPACE } from './unicode';
 
 export const gpt2Pattern = String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`;
-
-/** Code point at i; a lone surrogate is returned as itself (class OTHER, like the U+FFFD it encodes to). */
-function codePointAt(text: string, i: number, end: number): number {
-  const c = text.charCodeAt(i);
-  if (c >= 0xd800 && c < 0xdc00 && i + 1 < end) {
-    const d = text.charCodeAt(i + 1);
-    if (d >= 0xdc00 && d < 0xe000) return ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-  }
-  return c;
-}
 
 /** End (exclusive) of the pre-token that starts at `start` in text[start, end); end must be > start. */
 export function gpt2PieceEnd(text: string, start: number, end: number, cls: Uint8Array): number {

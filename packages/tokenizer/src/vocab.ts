@@ -8,8 +8,12 @@ export interface EncodingSpec {
   tokens: ReadonlyArray<Uint8Array | undefined>;
   /** Special tokens (text -> id), matched in text only when allowed, e.g. { '<|endoftext|>': 50256 }. */
   specialTokens?: Record<string, number>;
-  /** 'gpt2' (GPT-2's pattern; the default) or a regular expression source that splits text into pre-tokens. */
+  /** The pre-tokenizer: 'gpt2' (the default), 'cl100k_base', 'o200k_base', 'qwen2', or one of their regular
+   *  expressions written exactly (see knownPatterns). Each runs as a linear-time scanner. */
   pattern?: string;
+  /** Let `pattern` be any other regular expression, run by the JavaScript engine. Only for patterns written in
+   *  code: a pattern from a file can backtrack exponentially (`(a+)+$`) and stall the process. */
+  allowCustomPattern?: boolean;
   /** Merge order as token-id pairs (Hugging Face merges.txt). Without it, a pair merges by the rank (id) of its
    *  concatenation, as tiktoken does, and a pre-token that is a whole token maps to it directly. */
   merges?: ReadonlyArray<readonly [number, number]>;

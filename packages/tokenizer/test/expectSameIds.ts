@@ -1,6 +1,6 @@
 // Comparing token ids with a reference tokenizer's, reporting where and near what text they differ.
 import { expect } from 'vitest';
-import { getEncoding } from '../src/index';
+import { type Encoding, getEncoding } from '../src/index';
 
 /** Index of the first difference, or -1. */
 function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -8,10 +8,10 @@ function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return -1;
 }
 
-export function expectSameIds(ours: number[], ref: ArrayLike<number>, text: string): void {
+export function expectSameIds(ours: number[], ref: ArrayLike<number>, text: string, enc: Encoding = getEncoding('gpt2')): void {
   const at = firstDiff(ours, ref);
   if (at >= 0) {
-    const context = JSON.stringify(getEncoding('gpt2').decode(ours.slice(Math.max(0, at - 5), at + 5)));
+    const context = JSON.stringify(enc.decode(ours.slice(Math.max(0, at - 5), at + 5)));
     expect.fail(`token ${at} differs: ours ${ours.slice(at, at + 5)} vs ${Array.from(ref).slice(at, at + 5)} near ${context} (text length ${text.length})`);
   }
 }
