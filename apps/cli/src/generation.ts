@@ -1,7 +1,7 @@
 // Streaming generation for the commands and the server: sampling options, stop sequences, the
 // end-of-text token, cancellation, and a turn of the event loop between tokens so that a server
 // keeps answering other requests while it generates.
-import type { GPTModel } from '@llm/gpt';
+import type { GenerativeModel } from '@llm/gpt';
 import type { Encoding } from '@llm/tokenizer';
 import { StopMatcher } from './stop.js';
 
@@ -48,7 +48,7 @@ export function encodePrompt(tokenizer: Encoding, prompt: string | number[]): nu
   return ids.length ? ids : [tokenizer.eotToken ?? 50256];
 }
 
-export async function runGeneration(model: GPTModel, tokenizer: Encoding, req: GenerationRequest): Promise<GenerationResult> {
+export async function runGeneration(model: GenerativeModel, tokenizer: Encoding, req: GenerationRequest): Promise<GenerationResult> {
   const { decodeStream, generateStream } = await import('@llm/gpt');
   const t0 = performance.now();
   const ids = encodePrompt(tokenizer, req.prompt);

@@ -65,7 +65,7 @@ describe('the llm binary', () => {
     });
     const models = await (await fetch(`${url}/v1/models`)).json();
     expect(models.data[0].id).toBe('tiny');
-    const res = await fetch(`${url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'tiny', prompt: 'Hi', stream: false, options: { num_predict: 3 } }) });
+    const res = await fetch(`${url}/api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: 'tiny', prompt: 'Hi', stream: false, options: { num_predict: 3 } }) });
     expect((await res.json()).eval_count).toBeLessThanOrEqual(3);
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');

@@ -135,7 +135,7 @@ describe('OpenAI API (openai client)', () => {
       [() => openai.embeddings.create({ model: 'tiny', input: 'x', dimensions: 3, encoding_format: 'float' }), 'dimensions', /'dimensions' must be 16/],
     ];
     for (const [call, param, message] of cases) {
-      const err = await call().catch((e) => e);
+      const err = (await call().catch((e) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
       expect(err, param).toBeInstanceOf(OpenAI.BadRequestError);
       expect(err.param).toBe(param);
       expect(err.message).toMatch(message);

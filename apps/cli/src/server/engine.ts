@@ -2,11 +2,17 @@
 // together through @llm/gpt's ContinuousBatcher (each request joins the next decoding step and
 // leaves when done), or one at a time from a queue for a model without a batched decoder. Each
 // stops early when its client goes away. Embeddings are computed between decoding steps.
-import { ContinuousBatcher, embed, type GPTModel, isBatchDecodable } from '@llm/gpt';
+import { ContinuousBatcher, embed, type EmbeddingModel, type GenerativeModel, isBatchDecodable } from '@llm/gpt';
 import type { Encoding } from '@llm/tokenizer';
 import { encodePrompt, type GenerationRequest, type GenerationResult, runGeneration, type TokenSource } from '../generation.js';
 import { HttpError } from './http.js';
 import { SerialQueue } from './queue.js';
+
+/** What the server needs from a model (GPTModel, LlamaModel): generation's forward, its sizes and parameters; batchedDecoder() to batch, forward(ids, { hidden: true }) to embed. */
+export interface ServedModel extends GenerativeModel {
+  readonly config: { contextLength: number; vocabSize: number; embDim: number; nLayers: number; nHeads: number; modelType?: string };
+  parameters(): { size: number }[];
+}
 
 export interface GenerationEvent extends GenerationResult {
   endpoint: string;
@@ -35,7 +41,7 @@ export class Engine {
   #inFlight = 0;
 
   constructor(
-    readonly model: GPTModel,
+    readonly model: ServedModel,
     readonly tokenizer: Encoding,
     private readonly opts: EngineOptions = {},
   ) {
@@ -100,7 +106,7 @@ export class Engine {
   async embed(inputs: number[][]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     for (const ids of inputs) {
-      out.push(await embed(this.model, ids));
+      out.push(await embed(this.model as unknown as EmbeddingModel, ids));
       await new Promise<void>((r) => setImmediate(r)); // let decoding steps run between inputs
     }
     return out;

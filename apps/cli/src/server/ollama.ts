@@ -21,9 +21,10 @@ export function version(ctx: RouteContext): void {
 function describe(ctx: RouteContext) {
   const { config } = ctx.engine.model;
   const parameters = ctx.engine.model.parameters().reduce((n, p) => n + p.size, 0);
+  const family = config.modelType ?? 'gpt2';
   return {
     name: ctx.modelName, model: ctx.modelName, modified_at: new Date(0).toISOString(), size: parameters * 4, digest: '',
-    details: { parent_model: '', format: 'safetensors', family: 'gpt2', families: ['gpt2'], parameter_size: `${(parameters / 1e6).toFixed(1)}M`, quantization_level: 'F32', context_length: config.contextLength },
+    details: { parent_model: '', format: 'safetensors', family, families: [family], parameter_size: `${(parameters / 1e6).toFixed(1)}M`, quantization_level: 'F32', context_length: config.contextLength },
     parameters,
   };
 }
@@ -45,13 +46,14 @@ export function show(ctx: RouteContext, body: Body): void {
   checkModel(ctx, model, 'ollama');
   const { details, parameters, modified_at } = describe(ctx);
   const { config } = ctx.engine.model;
+  const arch = details.family;
   sendJson(ctx.res, 200, {
     license: '', modelfile: `FROM ${ctx.modelName}\n`, parameters: '', template: ctx.promptTemplate === 'alpaca' ? '{{ .System }}\n\n### Instruction:\n{{ .Prompt }}\n\n### Response:\n' : '{{ .Prompt }}',
     details, modified_at, capabilities: ['completion', 'embedding'],
     model_info: {
-      'general.architecture': 'gpt2', 'general.parameter_count': parameters,
-      'gpt2.context_length': config.contextLength, 'gpt2.embedding_length': config.embDim, 'gpt2.block_count': config.nLayers,
-      'gpt2.attention.head_count': config.nHeads, 'gpt2.vocab_size': config.vocabSize,
+      'general.architecture': arch, 'general.parameter_count': parameters,
+      [`${arch}.context_length`]: config.contextLength, [`${arch}.embedding_length`]: config.embDim, [`${arch}.block_count`]: config.nLayers,
+      [`${arch}.attention.head_count`]: config.nHeads, [`${arch}.vocab_size`]: config.vocabSize,
     },
   });
 }

@@ -5,17 +5,16 @@
 // come, and a client that disconnects stops its generation.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GPTModel } from '@llm/gpt';
 import type { Encoding } from '@llm/tokenizer';
 import type { RouteContext } from './context.js';
-import { Engine, type GenerationEvent } from './engine.js';
+import { Engine, type GenerationEvent, type ServedModel } from './engine.js';
 import { HttpError, readJson, sendJson } from './http.js';
 import * as ollama from './ollama.js';
 import * as openai from './openai.js';
 import { RequestGuard, type SecurityOptions } from './security.js';
 
 export interface ServerOptions extends SecurityOptions {
-  model: GPTModel;
+  model: ServedModel;
   tokenizer: Encoding;
   /** The name clients use in "model" (and /v1/models, /api/tags list). */
   modelName: string;
