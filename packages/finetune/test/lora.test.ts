@@ -59,7 +59,7 @@ describe('LoRALayer', () => {
 describe('replaceLinearWithLoRA, mergeLoRA, saveLoRA / loadLoRA', () => {
   async function adaptedModel() {
     manualSeed(3);
-    const model = await loadPretrained(TINY_GPT2);
+    const model = (await loadPretrained(TINY_GPT2)) as GPTModel;
     prepareClassifier(model, { numClasses: 3 });
     replaceLinearWithLoRA(model, 4, 2, { include: (name) => name.includes('.att.') || name === 'outHead' });
     // make the adapters do something: random B
@@ -104,7 +104,7 @@ describe('replaceLinearWithLoRA, mergeLoRA, saveLoRA / loadLoRA', () => {
     const ids = randint(0, 96, [2, 7], { dtype: 'int32' });
     const want = await noGrad(() => tidy(() => model.forward(ids))).data();
 
-    const fresh = await loadPretrained(TINY_GPT2);
+    const fresh = (await loadPretrained(TINY_GPT2)) as GPTModel;
     prepareClassifier(fresh, { numClasses: 3 }); // a different random head: the file carries the trained one
     await loadLoRA(fresh, path);
     fresh.eval();
@@ -114,7 +114,7 @@ describe('replaceLinearWithLoRA, mergeLoRA, saveLoRA / loadLoRA', () => {
   });
 
   it('errors name what is wrong', async () => {
-    const model = await loadPretrained(TINY_GPT2);
+    const model = (await loadPretrained(TINY_GPT2)) as GPTModel;
     await expect(saveLoRA(model, join(tmpdir(), 'none.safetensors'))).rejects.toThrow(/no LoRA adapters/);
     expect(() => replaceLinearWithLoRA(model, 0, 1)).toThrow(/rank must be a positive integer/);
     await expect(loadLoRA(model, join(TINY_GPT2, 'model.safetensors'))).rejects.toThrow(/not a LoRA adapter file/);

@@ -11,7 +11,7 @@ import { calcLossBatch, DataLoader } from '@llm/train';
 let fx: TorchFixture;
 
 async function classifierModel(): Promise<GPTModel> {
-  const model = await loadPretrained(TINY_GPT2);
+  const model = (await loadPretrained(TINY_GPT2)) as GPTModel;
   prepareClassifier(model, { numClasses: 2 });
   noGrad(() => {
     assign(model.outHead.weight, toTensor(fx.headWeight));

@@ -32,3 +32,6 @@ export * from './io/hf-config.js';
 export * from './io/pretrained.js';
 export * from './io/progress.js';
 export type { FetchLike } from './io/http.js';
+
+// Llama 3.x, SmolLM2 and Qwen3
+export * from './llama/index.js';

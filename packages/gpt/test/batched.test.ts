@@ -11,7 +11,7 @@ import { expectMaxAbsDiff, TINY_GPT2 } from './helpers/compare.js';
 let model: GPTModel; // the PyTorch-checked tiny GPT-2 (vocabulary 96, context 16)
 
 beforeAll(async () => {
-  model = (await loadPretrained(TINY_GPT2)).eval();
+  model = ((await loadPretrained(TINY_GPT2)) as GPTModel).eval();
 });
 
 /** Logits of the last position of `ids`, from one uncached forward of that sequence alone. */

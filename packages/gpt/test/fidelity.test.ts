@@ -11,7 +11,7 @@ const expected = readExpected();
 let model: GPTModel;
 
 beforeAll(async () => {
-  model = await loadPretrained(TINY_GPT2);
+  model = (await loadPretrained(TINY_GPT2)) as GPTModel;
 });
 
 describe('tiny GPT-2 from Hugging Face layout', () => {

@@ -13,7 +13,7 @@ let fixtureModel: GPTModel;
 let randomModel: GPTModel;
 
 beforeAll(async () => {
-  fixtureModel = await loadPretrained(TINY_GPT2);
+  fixtureModel = (await loadPretrained(TINY_GPT2)) as GPTModel;
   randomModel = new GPTModel(tiny, { generator: new Generator(11) }).eval();
 });
 

@@ -273,7 +273,7 @@ describe('downloadPretrained', () => {
     );
     expect(err).toBeInstanceOf(UnknownModelError);
     expect((err as Error).message).toBe(
-      'unknown pretrained model "gpt3"; valid names: gpt2, 124M, gpt2-medium, 355M, gpt2-large, 774M, gpt2-xl, 1558M, gpt2-small',
+      'unknown pretrained model "gpt3"; valid names: gpt2, 124M, gpt2-medium, 355M, gpt2-large, 774M, gpt2-xl, 1558M, smollm2-135m, smollm2-135m-instruct, smollm2-360m, smollm2-360m-instruct, llama-3.2-1b, llama-3.2-1b-instruct, qwen3-0.6b, gpt2-small',
     );
     expect(existsSync(join(cacheDir, 'gpt3'))).toBe(false);
   });

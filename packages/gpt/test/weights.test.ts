@@ -20,7 +20,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function logits(model: GPTModel): Promise<number[]> {
+async function logits(model: GPTModel | Awaited<ReturnType<typeof loadPretrained>>): Promise<number[]> {
   return Array.from(await model.eval().forward(ids).data());
 }
 

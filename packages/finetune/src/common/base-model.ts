@@ -59,7 +59,14 @@ export async function findTokenizer(source: string): Promise<{ tokenizer: Encodi
 /** A GPTModel from any of the sources above (a GPTModel passes through). */
 export async function loadBaseModel(source: ModelSource): Promise<GPTModel> {
   if (typeof source !== 'string') return source;
-  if (!(await isCheckpoint(source))) return loadPretrained(source);
+  if (!(await isCheckpoint(source))) {
+    const model = await loadPretrained(source);
+    if (!(model instanceof GPTModel)) {
+      model.dispose();
+      throw new Error(`loadBaseModel: ${source} is a ${model.constructor.name}; these pipelines fine-tune GPT models`);
+    }
+    return model;
+  }
   const ckpt = await loadCheckpoint(source);
   try {
     const config = configFromMeta(ckpt.meta, source);

@@ -1,8 +1,11 @@
-// Downloading OpenAI's GPT-2 weights from the Hugging Face Hub into a cache folder (Node):
-// <cacheDir>/<name>/config.json and model.safetensors, ready for openSafetensors().
+// Downloading a known checkpoint (GPT-2, SmolLM2, Llama 3.2, Qwen3) from the Hugging Face Hub into
+// a cache folder (Node): <cacheDir>/<name>/config.json, model.safetensors and, for the Llama and
+// Qwen3 models, their tokenizer files, ready for loadPretrained().
 
 import { ConfigError, DownloadError } from './errors.js';
 import { hfConfigToGPTConfig, type GPTConfig, type HFGPT2Config } from './hf-config.js';
+import type { LlamaConfig } from '../llama/config.js';
+import { hfConfigToLlamaConfig } from '../llama/hf-config.js';
 import { downloadFile, type DownloadedFile } from './http-download.js';
 import type { FetchLike } from './http.js';
 import { nodeModules } from './node.js';
@@ -30,9 +33,9 @@ export interface PretrainedFiles {
   dir: string;
   configPath: string;
   weightsPath: string;
-  /** config.json as the Hub has it, and mapped to the book's names. */
+  /** config.json as the Hub has it, and mapped to the book's names (a LlamaConfig for Llama / Qwen3 models). */
   hfConfig: HFGPT2Config;
-  config: GPTConfig;
+  config: GPTConfig | LlamaConfig;
   files: DownloadedFile[];
 }
 
@@ -45,7 +48,9 @@ export async function defaultCacheDir(): Promise<string> {
 
 /**
  * Downloads (or finds in the cache) config.json and model.safetensors of a GPT-2 model:
- * "gpt2" | "gpt2-medium" | "gpt2-large" | "gpt2-xl", or "124M" | "355M" | "774M" | "1558M".
+ * "gpt2" | "gpt2-medium" | "gpt2-large" | "gpt2-xl", or "124M" | "355M" | "774M" | "1558M"; or
+ * config.json, tokenizer.json, tokenizer_config.json and model.safetensors of "smollm2-135m",
+ * "smollm2-360m", "llama-3.2-1b" (each also "-instruct") or "qwen3-0.6b".
  */
 export async function downloadPretrained(modelName: string, opts: DownloadPretrainedOptions = {}): Promise<PretrainedFiles> {
   const model = resolvePretrainedModel(modelName);
@@ -53,11 +58,12 @@ export async function downloadPretrained(modelName: string, opts: DownloadPretra
   const dir = path.join(opts.cacheDir ?? (await defaultCacheDir()), model.name);
   await fs.mkdir(dir, { recursive: true });
   const baseUrl = opts.baseUrl ?? DEFAULT_BASE_URL;
-  const urls = PRETRAINED_FILES.map((f) => pretrainedFileUrl(model, f, baseUrl));
+  const fileNames = model.files ?? PRETRAINED_FILES;
+  const urls = fileNames.map((f) => pretrainedFileUrl(model, f, baseUrl));
   const onProgress = opts.onProgress === false ? undefined : (opts.onProgress ?? terminalProgress());
 
   const files: DownloadedFile[] = [];
-  for (const [i, file] of PRETRAINED_FILES.entries()) {
+  for (const [i, file] of fileNames.entries()) {
     try {
       files.push(
         await downloadFile(urls[i], path.join(dir, file), {
@@ -81,7 +87,7 @@ export async function downloadPretrained(modelName: string, opts: DownloadPretra
 
   const configPath = path.join(dir, 'config.json');
   let hfConfig: HFGPT2Config;
-  let config: GPTConfig;
+  let config: GPTConfig | LlamaConfig;
   const text = await fs.readFile(configPath, 'utf8');
   try {
     hfConfig = JSON.parse(text) as HFGPT2Config;
@@ -89,7 +95,7 @@ export async function downloadPretrained(modelName: string, opts: DownloadPretra
     throw new Error(`${configPath} is not valid JSON (${(e as Error).message}); delete it to download it again`);
   }
   try {
-    config = hfConfigToGPTConfig(hfConfig);
+    config = model.architecture === 'llama' || model.architecture === 'qwen3' ? hfConfigToLlamaConfig(hfConfig) : hfConfigToGPTConfig(hfConfig);
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError(e.field, `${e.detail} (in ${configPath})`);
     throw e;

@@ -1,5 +1,6 @@
-// Loading a GPTModel from disk: a Hugging Face GPT-2 folder (config.json + model.safetensors, as
-// downloadPretrained leaves it) or one of our own checkpoints (saveModel). Every name and shape is
+// Loading a model from disk: a Hugging Face GPT-2 folder (config.json + model.safetensors, as
+// downloadPretrained leaves it), one of our own checkpoints (saveModel), or a Hugging Face Llama /
+// Qwen3 folder (config.json's model_type "llama" or "qwen3": load-llama.ts). Every name and shape is
 // checked against the config before any data is read; then tensors are read one at a time, so
 // loading holds the model plus one tensor, never the whole file twice.
 import { assign, getBackend, noGrad, type Tensor, tensor, tidy } from '@llm/tensor';
@@ -14,6 +15,11 @@ import { GPTModel } from '../model/gpt-model.js';
 import { exists, readJson } from './files.js';
 import { HF_IGNORED, hfLayout, type HFTensorSpec } from './hf-layout.js';
 import { CHECKPOINT_FORMAT, ourLayout } from './our-layout.js';
+import type { LlamaModel } from '../llama/model.js';
+import { llamaModelType, loadLlamaFolder } from './load-llama.js';
+
+/** What loadPretrained returns: GPTModel for GPT-2 and our checkpoints, LlamaModel / Qwen3Model for Hugging Face's Llama and Qwen3 folders. */
+export type PretrainedLanguageModel = GPTModel | LlamaModel;
 
 
 export interface LoadPretrainedOptions {
@@ -22,11 +28,38 @@ export interface LoadPretrainedOptions {
 }
 
 /**
- * A GPTModel, in eval mode, from `source`: a folder with config.json + model.safetensors (Hugging
- * Face's GPT-2 layout, or ours), one of our .safetensors files, or a GPT-2 name ('gpt2',
- * 'gpt2-medium', '124M', ...) already downloaded to the cache by downloadPretrained.
+ * A model, in eval mode, from `source`: a folder with config.json + model.safetensors (Hugging
+ * Face's GPT-2 layout, or ours), one of our .safetensors files, a Hugging Face Llama / Qwen3
+ * folder (model_type "llama" or "qwen3"; F32, F16 or BF16; sharded or not), or a known name
+ * ('gpt2', '124M', 'smollm2-135m', 'qwen3-0.6b', ...) already downloaded to the cache by downloadPretrained.
  */
-export async function loadPretrained(source: string, opts: LoadPretrainedOptions = {}): Promise<GPTModel> {
+export async function loadPretrained(source: string, opts: LoadPretrainedOptions = {}): Promise<PretrainedLanguageModel> {
+  const llamaDir = await llamaFolderOf(source, opts);
+  if (llamaDir) return loadLlamaFolder(llamaDir);
+  return loadGPT(source, opts);
+}
+
+/** The folder of a Llama / Qwen3 checkpoint that source names (a folder, a weights file in it, or a known model in the cache), else null. */
+async function llamaFolderOf(source: string, opts: LoadPretrainedOptions): Promise<string | null> {
+  const { path } = await nodeModules();
+  const kind = await exists(source);
+  if (kind === 'dir') return (await llamaModelType(source)) ? source : null;
+  if (kind === 'file') return source.endsWith('.safetensors') && (await llamaModelType(path.dirname(source))) ? path.dirname(source) : null;
+  if (!pretrainedModelNames().some((n) => n.toLowerCase() === source.toLowerCase())) return null;
+  const model = resolvePretrainedModel(source);
+  if (model.architecture !== 'llama' && model.architecture !== 'qwen3') return null;
+  const downloadOpts = typeof opts.download === 'object' ? opts.download : {};
+  const dir = path.join(downloadOpts.cacheDir ?? (await defaultCacheDir()), model.name);
+  const missing = [];
+  for (const f of model.files ?? []) if ((await exists(path.join(dir, f))) !== 'file') missing.push(f);
+  if (missing.length) {
+    if (!opts.download) throw new Error(`loadPretrained: ${model.name} is not in the cache (${dir} lacks ${missing.join(', ')}); download it first with downloadPretrained('${model.name}'), or pass { download: true }`);
+    await downloadPretrained(model.name, downloadOpts);
+  }
+  return dir;
+}
+
+async function loadGPT(source: string, opts: LoadPretrainedOptions): Promise<GPTModel> {
   const { path } = await nodeModules();
   const { weightsPath, configPath } = await locate(source, opts);
   const file = await openSafetensors(weightsPath);
@@ -59,7 +92,7 @@ export async function loadPretrained(source: string, opts: LoadPretrainedOptions
 }
 
 /** Loads a checkpoint written by saveModel (a .safetensors file or its folder); the same as loadPretrained. */
-export function loadModel(path: string): Promise<GPTModel> {
+export function loadModel(path: string): Promise<PretrainedLanguageModel> {
   return loadPretrained(path);
 }
 

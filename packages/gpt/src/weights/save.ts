@@ -10,6 +10,8 @@ import type { GPTModel } from '../model/gpt-model.js';
 import { writeJsonAtomic } from './files.js';
 import { hfLayout } from './hf-layout.js';
 import { CHECKPOINT_FORMAT } from './our-layout.js';
+import { LlamaModel } from '../llama/model.js';
+import { exportLlamaHuggingFace } from './export-llama.js';
 
 export interface SaveModelOptions {
   /** Extra string entries for the safetensors metadata (e.g. what a fine-tuned head means). */
@@ -21,8 +23,14 @@ export interface SaveModelOptions {
  * file ending in .safetensors (the config goes in its metadata only). A tied head is stored once.
  * Writes are atomic. Resolves to the weights file's path.
  */
-export async function saveModel(model: GPTModel, path: string, opts: SaveModelOptions = {}): Promise<string> {
+export async function saveModel(model: GPTModel | LlamaModel, path: string, opts: SaveModelOptions = {}): Promise<string> {
   const { path: nodePath } = await nodeModules();
+  if (model instanceof LlamaModel) {
+    // Hugging Face's layout is a Llama's own: a folder that transformers and loadPretrained both read
+    if (path.endsWith('.safetensors')) throw new Error(`saveModel: a ${model.constructor.name} is saved to a folder (config.json + model.safetensors), not to the file ${path}`);
+    await exportLlamaHuggingFace(model, path, { metadata: opts.metadata });
+    return nodePath.join(path, 'model.safetensors');
+  }
   const isFile = path.endsWith('.safetensors');
   const weightsPath = isFile ? path : nodePath.join(path, 'model.safetensors');
   const tied = model.weightsTied;
@@ -42,7 +50,8 @@ export async function saveModel(model: GPTModel, path: string, opts: SaveModelOp
  * without qkv biases gets zero biases (GPT-2 always has them), which changes no output; an untied
  * head is written as lm_head.weight with tie_word_embeddings false.
  */
-export async function exportHuggingFace(model: GPTModel, dir: string): Promise<void> {
+export async function exportHuggingFace(model: GPTModel | LlamaModel, dir: string): Promise<void> {
+  if (model instanceof LlamaModel) return exportLlamaHuggingFace(model, dir);
   const { path: nodePath } = await nodeModules();
   const { config } = model;
   const head = model.outHead.weight;

@@ -91,26 +91,34 @@ export class GroupedQueryAttention extends Module {
    */
   forwardWith(x: Tensor, offset: number, cache: KVCache | null): Tensor {
     checkInput('GroupedQueryAttention', x, this.dIn, this.contextLength, offset);
-    const [B, T] = x.shape;
+    return this.outProj.forward(this.attend(this.wQuery.forward(x), this.wKey.forward(x), this.wValue.forward(x), offset, cache));
+  }
+
+  /**
+   * Attention over projected rows: queries (B, T, numHeads·headDim), keys and values
+   * (B, T, numKVHeads·headDim) of tokens at positions offset.. → context (B, T, numHeads·headDim),
+   * before outProj. Batched decoding projects many sequences' rows at once and attends per sequence.
+   */
+  attend(queryRows: Tensor, keyRows: Tensor, valueRows: Tensor, offset: number, cache: KVCache | null): Tensor {
+    const [B, T] = queryRows.shape;
     const { numHeads: H, numKVHeads: KV, headDim: D } = this;
     const G = H / KV; // query heads per KV head
     const heads = (t: Tensor, n: number, norm: RMSNorm | null) => {
-      const h = t.view(B, T, n, D); // (B, T, n, D)
+      const h = t.reshape(B, T, n, D); // (B, T, n, D)
       return this.rope.apply((norm ? norm.forward(h) : h).transpose(1, 2), offset); // (B, n, T, D)
     };
-    const queries = heads(this.wQuery.forward(x), H, this.qNorm);
-    let keys = heads(this.wKey.forward(x), KV, this.kNorm);
-    let values = this.wValue.forward(x).view(B, T, KV, D).transpose(1, 2); // (B, KV, T, D)
+    const queries = heads(queryRows, H, this.qNorm);
+    let keys = heads(keyRows, KV, this.kNorm);
+    let values = valueRows.reshape(B, T, KV, D).transpose(1, 2); // (B, KV, T, D)
     if (cache) ({ keys, values } = cache.append(keys, values));
     const numKeys = keys.shape[2];
 
     // each KV head's G query heads as one (G·T)-row matrix: no copy of the keys per query head
     const grouped = queries.reshape(B, KV, G * T, D);
     let scores = grouped.matmul(keys.transpose(2, 3)).view(B, KV, G, T, numKeys);
-    if (T > 1) scores = scores.maskedFill(causalWindow(x.backend, T, numKeys, offset), -Infinity);
+    if (T > 1) scores = scores.maskedFill(causalWindow(queryRows.backend, T, numKeys, offset), -Infinity);
     const weights = this.dropout.forward(scores.mul(1 / Math.sqrt(D)).softmax(-1)).view(B, KV, G * T, numKeys);
-    const context = weights.matmul(values).view(B, H, T, D).transpose(1, 2).reshape(B, T, H * D); // (B, T, H·D)
-    return this.outProj.forward(context);
+    return weights.matmul(values).view(B, H, T, D).transpose(1, 2).reshape(B, T, H * D); // (B, T, H·D)
   }
 
   override dispose(): void {

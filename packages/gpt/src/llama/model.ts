@@ -1,0 +1,148 @@
+// Llama 3.x (and SmolLM2, the same architecture) and Qwen3 beside the book's GPT: token embedding
+// (no position embedding: positions enter as rotations of queries and keys), a stack of pre-norm
+// blocks with RMSNorm, grouped-query attention and a SwiGLU feed-forward, a final RMSNorm and the
+// vocabulary head (tied to the embedding in the small published models). No dropout and no biases,
+// as published. Same forward, KV cache and generation interface as GPTModel.
+import {
+  type AttentionForwardOptions, Embedding, GroupedQueryAttention, Linear, Module, RMSNorm, RotaryEmbedding, Sequential, SwiGLUFeedForward,
+} from '@llm/nn';
+import { assign, defaultGenerator, type Generator, noGrad, randn, type Tensor } from '@llm/tensor';
+import type { BatchedDecoder } from '../generate/batched.js';
+import { llamaBatchedDecoder } from './batched.js';
+import { type LlamaConfig, validateLlamaConfig } from './config.js';
+
+export class LlamaBlock extends Module {
+  att: GroupedQueryAttention;
+  ff: SwiGLUFeedForward;
+  norm1: RMSNorm;
+  norm2: RMSNorm;
+
+  constructor(cfg: LlamaConfig, rope: RotaryEmbedding, init: 'none' | 'default') {
+    super();
+    this.att = new GroupedQueryAttention({
+      dIn: cfg.embDim, numHeads: cfg.nHeads, numKVHeads: cfg.nKVHeads, headDim: cfg.headDim, contextLength: cfg.contextLength, rope,
+      qkvBias: cfg.qkvBias, qkNormEps: cfg.modelType === 'qwen3' ? cfg.rmsNormEps : undefined, init,
+    });
+    this.ff = new SwiGLUFeedForward({ embDim: cfg.embDim, hiddenDim: cfg.hiddenDim, init });
+    this.norm1 = new RMSNorm(cfg.embDim, cfg.rmsNormEps);
+    this.norm2 = new RMSNorm(cfg.embDim, cfg.rmsNormEps);
+  }
+
+  /** x (B, T, embDim) → same shape. */
+  forward(x: Tensor, opts: AttentionForwardOptions = {}): Tensor {
+    const h = this.att.forward(this.norm1.forward(x), opts).add(x);
+    return this.ff.forward(this.norm2.forward(h)).add(h);
+  }
+}
+
+export interface LlamaModelOptions {
+  /**
+   * 'normal' (default): Hugging Face's _init_weights, every linear and embedding weight from
+   * N(0, 0.02), RMSNorm weights one. 'none': zeros, for weights about to be loaded.
+   */
+  init?: 'normal' | 'none';
+  generator?: Generator;
+}
+
+export class LlamaModel extends Module {
+  readonly config: Readonly<LlamaConfig>;
+  tokEmb: Embedding;
+  trfBlocks: Sequential<LlamaBlock>;
+  finalNorm: RMSNorm;
+  outHead: Linear;
+  /** The cos/sin tables every layer shares (not a parameter). */
+  readonly rope: RotaryEmbedding;
+  #cached = 0;
+
+  constructor(config: LlamaConfig, opts: LlamaModelOptions = {}) {
+    super();
+    this.config = Object.freeze({ ...validateLlamaConfig(config) });
+    const init = opts.init ?? 'normal';
+    if (init !== 'normal' && init !== 'none') throw new RangeError(`LlamaModel: init must be 'normal' or 'none', got ${JSON.stringify(init)}`);
+    const { vocabSize, contextLength, embDim, nLayers, headDim, ropeTheta, ropeScaling, rmsNormEps, tieWeights } = this.config;
+    this.rope = new RotaryEmbedding({ headDim, contextLength, theta: ropeTheta, scaling: ropeScaling });
+    this.tokEmb = new Embedding(vocabSize, embDim, { init: 'none' });
+    this.trfBlocks = new Sequential(...Array.from({ length: nLayers }, () => new LlamaBlock(this.config, this.rope, 'none')));
+    this.finalNorm = new RMSNorm(embDim, rmsNormEps);
+    this.outHead = new Linear(embDim, vocabSize, { bias: false, init: 'none' });
+    if (tieWeights) this.tieWeights();
+    if (init === 'normal') initNormal(this, opts.generator ?? defaultGenerator);
+  }
+
+  /** Makes the output head use the token embedding's weight (one tensor, trained once). */
+  tieWeights(): this {
+    if (this.outHead.weight !== this.tokEmb.weight) {
+      this.outHead.weight.dispose();
+      this.outHead.weight = this.tokEmb.weight;
+    }
+    return this;
+  }
+
+  get weightsTied(): boolean {
+    return this.outHead.weight === this.tokEmb.weight;
+  }
+
+  /** Tokens in the KV cache. */
+  get cacheLength(): number {
+    return this.#cached;
+  }
+
+  resetCache(): void {
+    for (const block of this.trfBlocks) block.att.resetCache();
+    this.#cached = 0;
+  }
+
+  /** ids int32 (B, T) → logits (B, T, vocabSize). */
+  forward(ids: Tensor, opts: { useCache?: boolean; lastTokenOnly?: boolean } = {}): Tensor {
+    const name = this.constructor.name;
+    if (ids.dtype !== 'int32') throw new TypeError(`${name}.forward: ids must be int32 token ids, got ${ids.dtype} [${ids.shape.join(', ')}]`);
+    if (ids.ndim !== 2) throw new Error(`${name}.forward: expected ids (batch, tokens), got [${ids.shape.join(', ')}]`);
+    const T = ids.shape[1];
+    const offset = opts.useCache ? this.#cached : 0;
+    if (offset + T > this.config.contextLength) {
+      throw new RangeError(`${name}.forward: ${T} tokens${offset ? ` after ${offset} cached ones` : ''} exceed the context length ${this.config.contextLength}`);
+    }
+    let x = this.tokEmb.forward(ids); // (B, T, embDim)
+    for (const block of this.trfBlocks) x = block.forward(x, { useCache: opts.useCache });
+    if (opts.useCache) this.#cached += T;
+    if (opts.lastTokenOnly) x = x.narrow(1, T - 1, 1);
+    return this.outHead.forward(this.finalNorm.forward(x)); // (B, T, vocabSize)
+  }
+
+  /** Continuous batching for `llm serve` (see generate/batched.ts). */
+  batchedDecoder(): BatchedDecoder {
+    return llamaBatchedDecoder(this);
+  }
+
+  override dispose(): void {
+    this.resetCache();
+    this.rope.dispose();
+    super.dispose();
+  }
+}
+
+/** Qwen3: the Llama architecture with an RMSNorm on each query and key head (config.modelType 'qwen3'). */
+export class Qwen3Model extends LlamaModel {
+  constructor(config: Omit<LlamaConfig, 'modelType'> & { modelType?: LlamaConfig['modelType'] }, opts: LlamaModelOptions = {}) {
+    super({ ...config, modelType: 'qwen3' }, opts);
+  }
+}
+
+/** A Llama or a Qwen3 model for the config's modelType. */
+export function createLlamaModel(config: LlamaConfig, opts: LlamaModelOptions = {}): LlamaModel {
+  return config.modelType === 'qwen3' ? new Qwen3Model(config, opts) : new LlamaModel(config, opts);
+}
+
+const STD = 0.02;
+
+function initNormal(model: LlamaModel, generator: Generator): void {
+  noGrad(() => {
+    for (const m of model.modules()) {
+      if (!(m instanceof Linear || m instanceof Embedding)) continue;
+      if (m === model.outHead && model.weightsTied) continue;
+      const draw = randn([...m.weight.shape], { std: STD, generator });
+      assign(m.weight, draw);
+      draw.dispose();
+    }
+  });
+}
