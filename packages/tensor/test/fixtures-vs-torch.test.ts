@@ -24,7 +24,7 @@ interface Case {
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch-ops.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
 
 type Result = Tensor | { values: Tensor; indices: Tensor };
-type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Args = Record<string, any>;
 
 const unary = (f: (x: Tensor) => Tensor) => ([x]: Tensor[]) => f(x);
 const binary = (f: (a: Tensor, b: Tensor) => Tensor) => ([a, b]: Tensor[]) => f(a, b);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend, BinaryOp, TypedArray, UnaryOp } from '../src/index.js';
 import {
-  contiguousStrides, expectAllClose, expectClose, ODD, onBoth, randFloats, randInts, startWebGPU, view,
+  contiguousStrides, expectAllClose, ODD, onBoth, randFloats, randInts, startWebGPU, view,
 } from './webgpu-oracle.js';
 
 const gpu = await startWebGPU();

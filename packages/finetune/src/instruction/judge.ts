@@ -63,6 +63,7 @@ function requestBody(api: JudgeApi, prompt: string, o: JudgeOptions): unknown {
 
 /** The text of one reply object, or undefined when it has none where the API puts it. */
 function replyText(api: JudgeApi, json: unknown): string | undefined {
+  // biome-ignore lint/suspicious/noExplicitAny: a reply of any of three APIs' shapes, each field checked below
   const j = json as Record<string, any> | null;
   if (api === 'ollama-chat') return typeof j?.message?.content === 'string' ? j.message.content : undefined;
   if (api === 'ollama-generate') return typeof j?.response === 'string' ? j.response : undefined;

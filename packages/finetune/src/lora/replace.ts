@@ -1,8 +1,6 @@
-// Putting LoRA adapters on a model's Linear layers (the book's replace_linear_with_lora), folding
-// them back into plain Linear weights for export, and saving the adapters on their own.
+// Putting LoRA adapters on a model's Linear layers (the book's replace_linear_with_lora) and folding
+// them back into plain Linear weights for export (saving the adapters alone: lora-file.ts, Node).
 import { Linear, type Module } from '@llm/nn';
-import type { Tensor } from '@llm/tensor';
-import { readMetadata, writeTensors, loadTensorsInto } from '../common/weights.js';
 import { LinearWithLoRA, type LoRAOptions } from './lora-layer.js';
 
 export interface ReplaceLoRAOptions extends LoRAOptions {
