@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { noGrad, randint, tidy } from '@llm/tensor';
+import { formatProfile, getBackend, noGrad, randint, tidy, withProfile } from '@llm/tensor';
 import { timeIt, writeBenchResult } from '../../../bench/report.js';
 import { generate, GPT_CONFIG_124M, GPTModel } from '../src/index.js';
 
@@ -63,6 +63,11 @@ const cases: Case[] = [
     run: async () => {
       const ids = randint(0, 50257, [batch, 256]);
       const ms = await timeIt(() => forwardAll(ids), { warmup: batch === 1 ? 1 : 0, minRuns: 1, minMs: 0 });
+      if (process.env.LLM_BENCH_PROFILE !== '0') {
+        const t0 = performance.now();
+        const { profile } = await withProfile(getBackend(), () => forwardAll(ids));
+        console.log(`\nforward b${batch}x256, ours (1 profiled forward):\n${formatProfile(profile, performance.now() - t0)}`);
+      }
       const peer = torch(['--mode', 'forward', '--batch', `${batch}`, '--seq', '256']);
       writeBenchResult({
         name: `gpt-forward-124m-b${batch}-t256`, unit: 'tokens/s', higherIsBetter: true, ours: (batch * 256) / (ms / 1000),

@@ -6,6 +6,7 @@
 import { MR, NR, microKernel, storeEdge } from './kernel';
 import { packA, packB } from './pack';
 import { rowTimesB } from './small';
+import { opChunk } from './ops';
 
 // Job descriptor: i32 fields at `ctl`. Fields 0-3 (sequence, claim counter, done counter, chunk
 // count) belong to the JS scheduler; the rest are read here.
@@ -13,6 +14,16 @@ const A = 4, A_BATCH_STRIDE = 5, B = 6, B_BATCH_STRIDE = 7, C = 8, BATCH = 9, M 
   FLAGS = 13, BATCH_PER_CHUNK = 14, TILES_M = 15, TILES_N = 16, TILE_M = 17, TILE_N = 18, BLOCK_MC = 19,
   BLOCK_KC = 20, BLOCK_NC = 21;
 const TRANS_A = 1, TRANS_B = 2, ACCUMULATE = 4;
+// Field 26 says which kernel a job runs (0: the GEMM, else a kernel of ./ops, whose arguments
+// start at field 32).
+const KIND = 26, OP_ARGS = 32;
+
+/** Runs chunk `idx` of whatever job is at `ctl` (the entry point of the worker threads). */
+export function runChunk(ctl: usize, idx: i32, work: usize): void {
+  const kind = field(ctl, KIND);
+  if (kind == 0) gemmChunk(ctl, idx, work);
+  else opChunk(kind, ctl + <usize>(OP_ARGS * 4), idx);
+}
 
 // @ts-ignore: decorator
 @inline function field(ctl: usize, i: i32): i32 {

@@ -4,7 +4,7 @@
 //   f = gelu(h W1) W2 (768 → 3072 → 768); loss = Σ (y + f)² / N
 // Peers run the same graph with their own autograd, in the same process.
 import { measurePeer, timeIt, writeBenchResult } from '../../../bench/report.js';
-import { fromTypedArray, Generator, layerNorm, softmax, tidy, type Tensor } from '../src/index.js';
+import { formatProfile, fromTypedArray, Generator, getBackend, layerNorm, softmax, tidy, withProfile, type Tensor } from '../src/index.js';
 
 const B = 2, T = 256, C = 768, H = 12, D = C / H, F = 4 * C;
 
@@ -42,12 +42,17 @@ async function ours(): Promise<number> {
     loss.backward();
     for (const w of [wq, wk, wv, w1, w2]) w.zeroGrad();
   });
-  return timeIt(step, { warmup: 1, minRuns: 3, minMs: 2000 });
+  const ms = await timeIt(step, { warmup: 1, minRuns: 3, minMs: 2000 });
+  if (process.env.LLM_BENCH_PROFILE !== '0') {
+    const steps = 2, t0 = performance.now();
+    const { profile } = await withProfile(getBackend(), () => { for (let i = 0; i < steps; i++) step(); });
+    console.log(`\nop mix, ours (${steps} profiled steps):\n${formatProfile(profile, performance.now() - t0, steps)}`);
+  }
+  return ms;
 }
 
 /** The same graph in tfjs (backend 'wasm' or 'cpu'). */
 async function tfjs(backend: 'wasm' | 'cpu', runs: { warmup: number; minRuns: number; minMs: number }): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const tf: any = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);

@@ -41,7 +41,33 @@ export interface AdamWParams {
   step: number; // 1-based, for bias correction
 }
 
-export interface Backend {
+/** Causal masking inside a row kernel: row r is query (r % queries), which sees keys [0, r % queries + offset]. */
+export interface CausalRows { queries: number; offset: number }
+
+/**
+ * Optional fused kernels. Inputs are contiguous (storage, element offset); outputs fresh contiguous
+ * storages. Each returns false when it cannot run (e.g. before WebAssembly is loaded); the op then
+ * composes the same result from the primitive kernels above, which is also the reference its tests
+ * check the fused kernel against.
+ */
+export interface FusedKernels {
+  /** out (rows, n) = softmax(scale · x) per row; with `causal`, masked keys get 0. */
+  softmaxRows?(x: Storage, xOffset: number, rows: number, n: number, scale: number, causal: CausalRows | null, out: Storage): boolean;
+  /** dx = scale · y ⊙ (g − rowsum(g ⊙ y)). */
+  softmaxRowsBackward?(y: Storage, g: Storage, gOffset: number, rows: number, n: number, scale: number, dx: Storage): boolean;
+  /** out = layer norm of each row of x (rows, n), times w plus b when given; mean and rstd = 1/√(var + eps) per row. */
+  layerNormRows?(x: Storage, xOffset: number, rows: number, n: number, w: Storage | null, b: Storage | null, eps: number,
+    out: Storage, mean: Storage, rstd: Storage): boolean;
+  /** The layer norm's backward: dx, and dw = Σ_rows g ⊙ x̂ / db = Σ_rows g when given. */
+  layerNormRowsBackward?(x: Storage, xOffset: number, w: Storage | null, g: Storage, gOffset: number, mean: Storage, rstd: Storage,
+    rows: number, n: number, dx: Storage, dw: Storage | null, db: Storage | null): boolean;
+  /** lse (rows) = log Σ_j e^{x[r, j]}. */
+  logSumExpRows?(x: Storage, xOffset: number, rows: number, n: number, lse: Storage): boolean;
+  /** out[r, j] = e^{x[r, j] − lse[r]} · scale[r] (cross-entropy's gradient before the one-hot). */
+  softmaxScaledRows?(x: Storage, xOffset: number, lse: Storage, scale: Storage, rows: number, n: number, out: Storage): boolean;
+}
+
+export interface Backend extends FusedKernels {
   readonly name: string;
   alloc(size: number, dtype: DType): Storage;            // zero-filled
   fromArray(data: TypedArray): Storage;                   // copies

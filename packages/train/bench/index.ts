@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GPTModel, type GPTConfig } from '@llm/gpt';
-import { getBackend, initWebGPU, manualSeed, matmul, noGrad, randint, randn, setBackend, tidy } from '@llm/tensor';
+import { formatProfile, getBackend, initWebGPU, manualSeed, matmul, noGrad, randint, randn, setBackend, tidy, withProfile } from '@llm/tensor';
 import { timeIt, writeBenchResult } from '../../../bench/report.js';
 import { AdamW, calcLossBatch } from '../src/index.js';
 
@@ -54,6 +54,11 @@ async function ours(c: Case): Promise<number> {
     loss.dispose();
   };
   const ms = await timeIt(step, { warmup: 1, minRuns: c.steps, minMs: 0 });
+  if (process.env.LLM_BENCH_PROFILE !== '0' && getBackend().name === 'cpu') {
+    const t0 = performance.now();
+    const { profile } = await withProfile(getBackend(), step);
+    console.log(`\n${c.name}, ours (1 profiled step):\n${formatProfile(profile, performance.now() - t0)}`);
+  }
   return (c.batch * T) / (ms / 1000);
 }
 

@@ -5,7 +5,9 @@ import { tidy } from '../memory.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { normalizeDim, shapeStr } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { div, exp, log, mul, ne, sub, where } from './elementwise.js';
+import { div, exp, gt, log, maskedFill, mul, ne, sub, where } from './elementwise.js';
+import { arange } from './creation.js';
+import { layerNormFused, logSumExpFused, softmaxFused, softmaxScaledFused } from './fused.js';
 import { gather } from './indexing.js';
 import { reshape } from './movement.js';
 import { max, mean, sum, variance } from './reduce.js';
@@ -16,8 +18,39 @@ export function softmax(x: Tensor, dim = -1): Tensor {
   checkFloat('softmax', x);
   const d = normalizeDim('softmax', dim, x.ndim);
   return opScope([x], () => {
+    if (d === x.ndim - 1) {
+      const fused = softmaxFused(x, 1, null);
+      if (fused) return fused;
+    }
     const e = exp(sub(x, rowMax(x, d)));
     return div(e, sum(e, d, true));
+  });
+}
+
+export interface CausalSoftmaxOptions {
+  /** Multiplies the scores before the softmax (attention's 1/√d). Default 1. */
+  scale?: number;
+  /** Position of the first query among the keys: query i sees keys [0, i + offset]. Default Tk − Tq (the queries are the newest tokens). */
+  offset?: number;
+}
+
+/**
+ * softmax(scale · scores) over the last dim with the future masked: scores (..., Tq, Tk), query i
+ * sees keys j ≤ i + offset. The same as maskedFill(causal mask, −∞) · scale then softmax, but a
+ * fused kernel applies the mask inside the softmax: no (Tq, Tk) mask tensor and one pass.
+ */
+export function causalSoftmax(scores: Tensor, opts: CausalSoftmaxOptions = {}): Tensor {
+  checkFloat('causalSoftmax', scores);
+  if (scores.ndim < 2) throw new Error(`causalSoftmax: expected scores (..., Tq, Tk), got ${shapeStr(scores.shape)}`);
+  const [Tq, Tk] = scores.shape.slice(-2);
+  const scale = opts.scale ?? 1, offset = opts.offset ?? Tk - Tq;
+  if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`causalSoftmax: offset must be a non-negative integer, got ${offset}`);
+  return opScope([scores], () => {
+    const fused = softmaxFused(scores, scale, { queries: Tq, offset });
+    if (fused) return fused;
+    // composed: mask[i, j] = j > i + offset
+    const future = gt(arange(0, Tk, 1, { backend: scores.backend }).reshape(1, Tk), arange(offset, offset + Tq, 1, { backend: scores.backend }).reshape(Tq, 1));
+    return softmax(mul(maskedFill(scores, future, -Infinity), scale), -1);
   });
 }
 
@@ -64,6 +97,17 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
     // GPT-2 vocabulary the (N, C) logits are the largest tensor of a step, and the composed
     // gradient would take ~8 passes over them (two of them exp) where the closed form takes one
     const flat = reshape(logits, [-1, C]);
+    const lse = logSumExpFused(flat); // (N, 1)
+    if (lse) {
+      const loss = noGrad(() => div(sum(mul(sub(gather(flat, 1, safeTargets), lse), valid)), count).neg());
+      return record(loss, 'crossEntropy', [logits], (g) => {
+        const scale = div(mul(valid, g), count); // (N, 1)
+        const grad = softmaxScaledFused(flat, lse, scale);
+        if (!grad) throw new Error('crossEntropy: the fused backward kernel failed after its forward ran');
+        grad.backend.scatterAdd(grad.storage, dense(safeTargets).storage, dense(scale.neg()).storage, grad.shape[0], C, 1, 1);
+        return [reshape(grad, logits.shape)];
+      });
+    }
     const { e, s, loss } = noGrad(() => {
       const shifted = sub(flat, rowMax(flat, 1)); // (N, C)
       const e = exp(shifted);
@@ -89,6 +133,8 @@ export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
     if (p && (p.ndim !== 1 || p.shape[0] !== C)) throw new Error(`layerNorm: ${name} ${shapeStr(p.shape)} does not fit the last dim of input ${shapeStr(x.shape)}`);
   }
   return opScope([x, weight, bias], () => {
+    const fused = layerNormFused(x, weight, bias, eps);
+    if (fused) return fused;
     const m = mean(x, -1, true);
     const v = variance(x, -1, { unbiased: false, keepdim: true });
     let out = div(sub(x, m), v.add(eps).sqrt());

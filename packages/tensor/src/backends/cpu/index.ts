@@ -1,14 +1,20 @@
 // The CPU backend: typed arrays in, typed arrays out. It is the readable reference that every
 // other backend is tested against; matmul, the hot kernel, runs in WebAssembly SIMD.
-import type { AdamWParams, Backend, BinaryOp, MatmulLayout, ReduceOp, Storage, UnaryOp, View } from '../../backend.js';
+import type { AdamWParams, Backend, BinaryOp, CausalRows, MatmulLayout, ReduceOp, Storage, UnaryOp, View } from '../../backend.js';
 import { type DType, type TypedArray, typedArrayFor } from '../../dtype.js';
 import { adamwKernel } from './adamw.js';
 import { binaryRow, unaryRow } from './elementwise.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel, topkKernel } from './indexing.js';
 import { matmulF32 } from './wasm/matmul.js';
 import { reduceKernel } from './reduce.js';
-import { contiguousStrides as contiguous } from '../../shape.js';
+import { contiguousStrides as contiguous, isContiguous, numel } from '../../shape.js';
 import { forEachRow } from './strided.js';
+import {
+  layerNormBackwardWasm, layerNormWasm, logSumExpWasm, softmaxBackwardWasm, softmaxScaledWasm, softmaxWasm, unaryWasm, wasmUnaryCodes, type WasmUnaryOp,
+} from './wasm/ops.js';
+
+/** Below this many elements a unary op stays in JS: copying into WebAssembly memory costs more than it saves. */
+const WASM_UNARY_MIN = 256;
 
 export class CpuStorage implements Storage {
   constructor(readonly backend: CpuBackend, public data: TypedArray) {}
@@ -27,6 +33,9 @@ const i32 = (s: Storage, what: string): Int32Array => {
   if (!(d instanceof Int32Array)) throw new TypeError(`${what}: expected an int32 index tensor, got float32`);
   return d;
 };
+
+/** The (rows, n) block of a float32 storage from `offset`. */
+const rows2d = (s: Storage, offset: number, rows: number, n: number): Float32Array => f32(s, 'fused kernel').subarray(offset, offset + rows * n);
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
@@ -68,6 +77,10 @@ export class CpuBackend implements Backend {
 
   unary(op: UnaryOp, x: View, out: Storage): void {
     const xs = arr(x.storage), o = arr(out);
+    const size = numel(x.shape);
+    if (op in wasmUnaryCodes && size >= WASM_UNARY_MIN && xs instanceof Float32Array && o instanceof Float32Array && isContiguous(x.shape, x.strides)) {
+      if (unaryWasm(op as WasmUnaryOp, xs.subarray(x.offset, x.offset + size), o.subarray(0, size))) return;
+    }
     const outStrides = contiguous(x.shape);
     forEachRow(x.shape, [x.strides, outStrides], [x.offset, 0], ([xi, oi], n, [xst]) => unaryRow(op, xs, xi, xst, o, oi, n));
   }
@@ -114,5 +127,29 @@ export class CpuBackend implements Backend {
   }
   adamw(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamWParams): void {
     adamwKernel(f32(param, 'adamw'), f32(grad, 'adamw'), f32(m, 'adamw'), f32(v, 'adamw'), p);
+  }
+
+  // ---- fused kernels (WebAssembly SIMD on the worker threads; false before WebAssembly loads) ----
+  softmaxRows(x: Storage, xOffset: number, rows: number, n: number, scale: number, causal: CausalRows | null, out: Storage): boolean {
+    return softmaxWasm(rows2d(x, xOffset, rows, n), rows, n, scale, causal, f32(out, 'softmax'));
+  }
+  softmaxRowsBackward(y: Storage, g: Storage, gOffset: number, rows: number, n: number, scale: number, dx: Storage): boolean {
+    return softmaxBackwardWasm(f32(y, 'softmax'), rows2d(g, gOffset, rows, n), rows, n, scale, f32(dx, 'softmax'));
+  }
+  layerNormRows(x: Storage, xOffset: number, rows: number, n: number, w: Storage | null, b: Storage | null, eps: number,
+    out: Storage, mean: Storage, rstd: Storage): boolean {
+    return layerNormWasm(rows2d(x, xOffset, rows, n), rows, n, w && f32(w, 'layerNorm'), b && f32(b, 'layerNorm'), eps,
+      f32(out, 'layerNorm'), f32(mean, 'layerNorm'), f32(rstd, 'layerNorm'));
+  }
+  layerNormRowsBackward(x: Storage, xOffset: number, w: Storage | null, g: Storage, gOffset: number, mean: Storage, rstd: Storage,
+    rows: number, n: number, dx: Storage, dw: Storage | null, db: Storage | null): boolean {
+    return layerNormBackwardWasm(rows2d(x, xOffset, rows, n), w && f32(w, 'layerNorm'), rows2d(g, gOffset, rows, n), f32(mean, 'layerNorm'),
+      f32(rstd, 'layerNorm'), rows, n, f32(dx, 'layerNorm'), dw && f32(dw, 'layerNorm'), db && f32(db, 'layerNorm'));
+  }
+  logSumExpRows(x: Storage, xOffset: number, rows: number, n: number, lse: Storage): boolean {
+    return logSumExpWasm(rows2d(x, xOffset, rows, n), rows, n, f32(lse, 'crossEntropy'));
+  }
+  softmaxScaledRows(x: Storage, xOffset: number, lse: Storage, scale: Storage, rows: number, n: number, out: Storage): boolean {
+    return softmaxScaledWasm(rows2d(x, xOffset, rows, n), f32(lse, 'crossEntropy'), f32(scale, 'crossEntropy'), rows, n, f32(out, 'crossEntropy'));
   }
 }

@@ -14,8 +14,11 @@ export const Field = {
   WORK_BASE: 22, WORK_SIZE: 23, // thread t (0 = main) packs into WORK_BASE + t * WORK_SIZE
   ACTIVE_WORKERS: 24, // workers with index >= this stay out of the job
   ERROR: 25, // set by a worker whose chunk threw
+  KIND: 26, // 0: the GEMM; else one of OpKind (assembly/ops.ts), with its arguments from OP_ARGS on
 } as const;
-export const FIELD_COUNT = 32;
+/** First of the i32/f32 argument slots of the ops kernels (assembly/ops.ts). */
+export const OP_ARGS = 32;
+export const FIELD_COUNT = 64;
 
 export const Flag = { TRANS_A: 1, TRANS_B: 2, ACCUMULATE: 4 } as const;
 

@@ -8,6 +8,7 @@ import { matmulJs } from './js-kernel.js';
 import { BLOCKING, planChunks } from './plan.js';
 import { type GemmInstance, type KernelKind, instantiateAsync, instantiateSync, nodeBuiltin } from './runtime.js';
 import { GemmThreadPool } from './threads.js';
+import { profileAdd, profiling } from '../../../profile.js';
 
 export type { MatmulArgs } from './args.js';
 export type MatmulKernel = 'auto' | KernelKind | 'js';
@@ -77,6 +78,12 @@ export function matmulInfo(): { simd: boolean; relaxedSimd: boolean; threads: nu
   return { simd: g !== null, relaxedSimd: g?.kind === 'relaxed', threads: g && pool ? threads : 1 };
 }
 
+/** The loaded WASM module with its thread pool and thread count, for the other kernels (null without WebAssembly). */
+export function wasmContext(): { g: GemmInstance; pool: GemmThreadPool | null; threads: number } | null {
+  const g = kernel();
+  return g ? { g, pool, threads } : null;
+}
+
 /** Chunks of matmul jobs that worker threads ran (0 without workers). */
 export function matmulThreadStats(): { workerChunks: number } {
   return { workerChunks: pool?.workerChunks ?? 0 };
@@ -109,12 +116,16 @@ function matmulWasm(g: GemmInstance, x: MatmulArgs): void {
   const cPtr = bPtr + align64(bCount * k * n * 4);
   ensureBytes(g.memory, cPtr + batch * m * n * 4);
 
+  const timed = profiling();
+  let t0 = timed ? performance.now() : 0;
   const { heap, ctl } = memoryViews(g.memory);
   copyMatrices(heap, aPtr, x.a, x.aOffset, x.aBatchStride, aCount, m * k);
   copyMatrices(heap, bPtr, x.b, x.bOffset, x.bBatchStride, bCount, k * n);
   const cLen = batch * m * n;
   if (x.accumulate) heap.set(x.out.subarray(x.outOffset, x.outOffset + cLen), cPtr / 4);
+  let copyMs = timed ? performance.now() - t0 : 0;
 
+  ctl[Field.KIND] = 0;
   ctl[Field.A] = aPtr; ctl[Field.A_BATCH_STRIDE] = aCount === 1 ? 0 : m * k * 4;
   ctl[Field.B] = bPtr; ctl[Field.B_BATCH_STRIDE] = bCount === 1 ? 0 : k * n * 4;
   ctl[Field.C] = cPtr;
@@ -131,24 +142,31 @@ function matmulWasm(g: GemmInstance, x: MatmulArgs): void {
   else for (let c = 0; c < plan.nChunks; c++) runChunk(c);
 
   // the memory may have grown in the meantime only through us, so `heap` is still current
+  if (timed) t0 = performance.now();
   x.out.set(heap.subarray(cPtr / 4, cPtr / 4 + cLen), x.outOffset);
+  if (timed) {
+    copyMs += performance.now() - t0;
+    profileAdd('matmul copies (part)', copyMs);
+  }
 }
 
-let views: { buffer: ArrayBufferLike; heap: Float32Array; ctl: Int32Array } | null = null;
+let views: { buffer: ArrayBufferLike; heap: Float32Array; ctl: Int32Array; ctlF32: Float32Array } | null = null;
 /** Views of the kernel's memory, remade only when it grew (or the kernel changed). */
-function memoryViews(memory: WebAssembly.Memory): { heap: Float32Array; ctl: Int32Array } {
+export function memoryViews(memory: WebAssembly.Memory): { heap: Float32Array; ctl: Int32Array; ctlF32: Float32Array } {
   const buffer = memory.buffer;
-  if (views?.buffer !== buffer) views = { buffer, heap: new Float32Array(buffer), ctl: new Int32Array(buffer, CTL_BYTE_OFFSET, FIELD_COUNT) };
+  if (views?.buffer !== buffer) {
+    views = { buffer, heap: new Float32Array(buffer), ctl: new Int32Array(buffer, CTL_BYTE_OFFSET, FIELD_COUNT), ctlF32: new Float32Array(buffer, CTL_BYTE_OFFSET, FIELD_COUNT) };
+  }
   return views;
 }
 
-function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
+export function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
   const have = memory.buffer.byteLength;
   if (bytes <= have) return;
   try {
     memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
   } catch (e) {
-    throw new RangeError(`matmulF32: needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, which could not be allocated (${String(e)})`);
+    throw new RangeError(`@llm/tensor cpu kernels: need ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, which could not be allocated (${String(e)})`);
   }
 }
 

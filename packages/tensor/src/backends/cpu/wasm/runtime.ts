@@ -11,6 +11,8 @@ export interface GemmInstance {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   gemmChunk: (ctl: number, chunk: number, work: number) => void;
+  /** Any job's chunk: the GEMM or an ops kernel, by the descriptor's KIND field. */
+  runChunk: (ctl: number, chunk: number, work: number) => void;
 }
 
 /** A Node built-in module, or undefined outside Node (or on a Node without getBuiltinModule). */
@@ -85,7 +87,8 @@ function pickKind(want: KernelKind | 'auto'): KernelKind {
 
 function wrap(kind: KernelKind, shared: boolean, module: WebAssembly.Module, memory: WebAssembly.Memory, instance: WebAssembly.Instance): GemmInstance {
   const gemmChunk = instance.exports.gemmChunk as GemmInstance['gemmChunk'];
-  return { kind, shared, module, memory, gemmChunk };
+  const runChunk = instance.exports.runChunk as GemmInstance['runChunk'];
+  return { kind, shared, module, memory, gemmChunk, runChunk };
 }
 
 /** Synchronous compile: fine in Node and workers; browsers' main threads refuse modules over 4 KB. */

@@ -7,7 +7,7 @@ import { Field } from './job.js';
 export const workerSource = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctlOffset, index } = workerData;
-const { gemmChunk } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { runChunk } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(memory.buffer, ctlOffset, ${Field.ERROR + 1});
 const SEQ = ${Field.SEQ}, NEXT = ${Field.NEXT}, DONE = ${Field.DONE}, N_CHUNKS = ${Field.N_CHUNKS};
 // job numbers start at 1: a worker that starts mid-job joins it at once
@@ -23,10 +23,10 @@ for (;;) {
     if (Atomics.compareExchange(ctl, NEXT, next, next + 1) !== next) continue;
     const work = (ctl[${Field.WORK_BASE}] >>> 0) + (index + 1) * (ctl[${Field.WORK_SIZE}] >>> 0);
     try {
-      gemmChunk(ctlOffset, next & 0xffff, work);
+      runChunk(ctlOffset, next & 0xffff, work);
     } catch (e) {
       Atomics.store(ctl, ${Field.ERROR}, 1);
-      console.error('@llm/tensor matmul worker', index, e);
+      console.error('@llm/tensor kernel worker', index, e);
     }
     Atomics.add(ctl, DONE, 1);
     Atomics.notify(ctl, DONE);

@@ -1,0 +1,95 @@
+// Fused kernels against their composed twins: the same op on a backend without the fused kernels
+// (so the op composes primitives), values and gradients; and the fused ops' gradients against
+// finite differences. Shapes are odd on purpose (tails of the 4-lane vectors, one row, causal offsets).
+import { describe, expect, it } from 'vitest';
+import {
+  causalSoftmax, cpu, crossEntropy, fromTypedArray, layerNorm, softmax, tensor, type Backend, type Tensor, tidy,
+} from '../src/index.js';
+import { expectClose } from './helpers/close.js';
+import { gradcheck } from './helpers/gradcheck.js';
+import { floats } from './helpers/ref.js';
+
+/** The CPU backend with its fused kernels taken away: every op composes primitives. */
+const composed: Backend = Object.assign(Object.create(cpu) as Backend, {
+  name: 'cpu-composed',
+  softmaxRows: undefined, softmaxRowsBackward: undefined, layerNormRows: undefined, layerNormRowsBackward: undefined,
+  logSumExpRows: undefined, softmaxScaledRows: undefined,
+});
+
+/** Runs f on inputs made on `backend`; returns the output and the inputs' gradients for upstream gradient w. */
+async function run(backend: Backend, f: (...xs: Tensor[]) => Tensor, inputs: { data: Float32Array; shape: number[]; grad?: boolean }[], seed = 7) {
+  const xs = inputs.map((i) => fromTypedArray(i.data, i.shape, { backend, requiresGrad: i.grad !== false }));
+  const result = tidy(() => {
+    const out = f(...xs);
+    out.backward(fromTypedArray(floats(out.size, seed, -1, 1), out.shape, { backend }));
+    return out;
+  });
+  const value = Array.from(await result.data());
+  const grads = await Promise.all(xs.map(async (x) => (x.grad ? Array.from(await x.grad.data()) : [])));
+  result.dispose();
+  xs.forEach((x) => x.dispose());
+  return { value, grads };
+}
+
+async function expectSame(f: (...xs: Tensor[]) => Tensor, inputs: { data: Float32Array; shape: number[]; grad?: boolean }[], tol = { atol: 1e-6, rtol: 1e-5 }) {
+  const a = await run(cpu, f, inputs), b = await run(composed, f, inputs);
+  expectClose(a.value, b.value, tol, 'value');
+  a.grads.forEach((g, i) => expectClose(g, b.grads[i], tol, `grad ${i}`));
+}
+
+const input = (shape: number[], seed: number, lo = -3, hi = 3, grad = true) => ({ data: floats(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape, grad });
+
+describe('fused vs composed (cpu)', () => {
+  it.each([[[3, 7]], [[2, 3, 5, 9]], [[1, 1]], [[4, 130]]])('softmax of %j', async (shape) => {
+    await expectSame((x) => softmax(x, -1), [input(shape, 1)]);
+  });
+
+  it('softmax of a strided (transposed) input', async () => {
+    await expectSame((x) => softmax(x.transpose(0, 1), -1), [input([5, 6], 2)]);
+  });
+
+  it.each([
+    [[2, 3, 6, 6], undefined], [[1, 2, 3, 7], 4], [[2, 5, 5], 0], [[1, 1, 9, 9], undefined], [[1, 1, 1, 11], 10],
+  ])('causalSoftmax of %j, offset %j', async (shape, offset) => {
+    await expectSame((x) => causalSoftmax(x, { scale: 0.37, offset }), [input(shape, 3)]);
+  });
+
+  it('causalSoftmax equals maskedFill(causal mask, -inf) · scale then softmax, with exact zeros in the future', async () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+    const mask = tensor([[0, 1, 1], [0, 0, 1], [0, 0, 0]]);
+    const want = await x.maskedFill(mask, -Infinity).mul(0.5).softmax(-1).data();
+    const got = await causalSoftmax(x, { scale: 0.5 }).data();
+    expectClose(got, want, { atol: 1e-7 });
+    expect([got[1], got[2], got[5]]).toEqual([0, 0, 0]);
+  });
+
+  it.each([[[4, 7], true], [[2, 3, 16], true], [[5, 9], false]])('layerNorm of %j (weight and bias: %j)', async (shape, affine) => {
+    const C = shape[shape.length - 1];
+    const f = affine ? (x: Tensor, w: Tensor, b: Tensor) => layerNorm(x, w, b) : (x: Tensor) => layerNorm(x, null, null);
+    await expectSame(f, affine ? [input(shape, 4), input([C], 5, 0.5, 1.5), input([C], 6)] : [input(shape, 4)], { atol: 2e-5, rtol: 1e-4 });
+  });
+
+  it('layerNorm with a weight that needs no gradient', async () => {
+    await expectSame((x, w) => layerNorm(x, w, null), [input([3, 10], 7), input([10], 8, 0.5, 1.5, false)], { atol: 2e-5, rtol: 1e-4 });
+  });
+
+  it.each([[6, 11, -100], [4, 1000, 3]])('crossEntropy of (%i, %i) logits, ignoreIndex %i', async (n, c, ignoreIndex) => {
+    const targets = Int32Array.from({ length: n }, (_, i) => (i === 1 ? ignoreIndex : (i * 7) % c));
+    const f = (x: Tensor) => crossEntropy(x, fromTypedArray(targets, [n], { backend: x.backend }), { ignoreIndex });
+    await expectSame(f, [input([n, c], 9, -10, 10)], { atol: 1e-6, rtol: 1e-5 });
+  });
+});
+
+describe('fused ops vs finite differences (cpu)', () => {
+  const t = (shape: number[], seed: number, lo = -2, hi = 2) => fromTypedArray(floats(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape, { requiresGrad: true });
+  it('causalSoftmax', async () => {
+    await gradcheck((x) => causalSoftmax(x, { scale: 0.8, offset: 1 }), [t([2, 3, 5], 11)]);
+  });
+  it('layerNorm with weight and bias', async () => {
+    await gradcheck((x, w, b) => layerNorm(x, w, b), [t([3, 6], 12), t([6], 13, 0.5, 1.5), t([6], 14)]);
+  });
+  it('crossEntropy', async () => {
+    const targets = fromTypedArray(Int32Array.of(2, 0, 4), [3]);
+    await gradcheck((x) => crossEntropy(x, targets), [t([3, 5], 15)]);
+  });
+});
