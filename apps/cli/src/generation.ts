@@ -25,7 +25,7 @@ export interface GenerationRequest {
   source?: TokenSource;
 }
 
-export type TokenSource = (prompt: number[], opts: { maxNewTokens: number; temperature: number; topK?: number; topP?: number; seed?: number; eosId?: number; signal?: AbortSignal }) => AsyncIterable<number>;
+export type TokenSource = (prompt: number[], opts: { maxNewTokens: number; temperature: number; topK?: number; topP?: number; seed?: number; eosId?: number; stopIds?: readonly number[]; signal?: AbortSignal }) => AsyncIterable<number>;
 
 export type FinishReason = 'stop' | 'length' | 'aborted';
 
@@ -62,7 +62,9 @@ export async function runGeneration(model: GenerativeModel, tokenizer: Encoding,
     text += piece;
     await req.onText?.(piece);
   };
-  const opts = { maxNewTokens: req.maxTokens, temperature: req.temperature, topK: req.topK, topP: req.topP, seed: req.seed, eosId: tokenizer.eotToken };
+  // a Llama / Qwen3 config names its end tokens (end of text, end of turn); GPT-2's is the tokenizer's <|endoftext|>
+  const stopIds = (model as { config?: { eosTokenIds?: readonly number[] } }).config?.eosTokenIds;
+  const opts = { maxNewTokens: req.maxTokens, temperature: req.temperature, topK: req.topK, topP: req.topP, seed: req.seed, eosId: tokenizer.eotToken, stopIds };
   const stream = req.source ? decodeStream(tokenizer, req.source(ids, { ...opts, signal: req.signal }), req.maxTokens) : generateStream(model, tokenizer, ids, opts);
   let stopped = false;
   for await (const token of stream) {

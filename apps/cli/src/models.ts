@@ -1,9 +1,9 @@
 // Finding a model for generate, chat, serve and classify: a folder or .safetensors file of ours, a
-// Hugging Face GPT-2 folder, a fine-tuning run's folder, or a GPT-2 name downloaded into the cache
-// by `llm download`.
+// Hugging Face GPT-2, Llama (SmolLM2) or Qwen3 folder, a fine-tuning run's folder, or a known name
+// (gpt2, smollm2-135m, qwen3-0.6b, ...) downloaded into the cache by `llm download`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GPTModel } from '@llm/gpt';
+import type { PretrainedLanguageModel } from '@llm/gpt/node';
 import type { Encoding } from '@llm/tokenizer';
 import { CliError } from './errors.js';
 
@@ -28,30 +28,40 @@ export async function resolveModelSource(source: string, subfolders: string[] = 
   if (!pretrainedModelNames().some((n) => n.toLowerCase() === source.toLowerCase())) {
     throw new CliError(`no such model folder or file: ${source} (nor a GPT-2 name: ${pretrainedModelNames().join(', ')})`);
   }
-  const { name } = resolvePretrainedModel(source);
-  if (!existsSync(join(await defaultCacheDir(), name, 'model.safetensors'))) {
+  const { name, architecture } = resolvePretrainedModel(source);
+  const dir = join(await defaultCacheDir(), name);
+  if (!existsSync(join(dir, 'model.safetensors'))) {
     throw new CliError(`${name} is not downloaded yet: run 'llm download ${name}' first`);
   }
-  return source;
+  // a Llama-family model's tokenizer files sit beside its weights in the cache folder
+  return architecture === 'llama' || architecture === 'qwen3' ? dir : source;
 }
 
-export async function loadModelFrom(source: string): Promise<GPTModel> {
+export async function loadModelFrom(source: string): Promise<PretrainedLanguageModel> {
   return (await loadModelAndTokenizer(source)).model;
 }
 
 /**
  * The model and its tokenizer: the vocabulary saved beside the weights (tokenizer.json, as
- * `llm pretrain --demo` writes its trained BPE), else GPT-2's.
+ * `llm pretrain --demo` writes its trained BPE, or a Llama / Qwen3 model's Hugging Face
+ * tokenizer.json), else GPT-2's.
  */
-export async function loadModelAndTokenizer(source: string): Promise<{ model: GPTModel; tokenizer: Encoding; path: string }> {
+export async function loadModelAndTokenizer(source: string): Promise<{ model: PretrainedLanguageModel; tokenizer: Encoding; path: string }> {
   const { loadPretrained } = await import('@llm/gpt/node');
   const path = await resolveModelSource(source);
-  let model: GPTModel;
+  let model: PretrainedLanguageModel;
   try {
     model = await loadPretrained(path);
   } catch (e) {
     // loadPretrained's messages name the file; drop the function name for the command line
     throw new CliError((e as Error).message.replace(/^loadPretrained: /, ''));
+  }
+  const { LlamaModel } = await import('@llm/gpt');
+  if (model instanceof LlamaModel) {
+    const tokenizer = await hfTokenizerBeside(path);
+    // Qwen3 and Llama 3 pad their embedding past the tokenizer's last id
+    if (tokenizer.nVocab > model.config.vocabSize) throw new CliError(`${path}: the tokenizer has ${tokenizer.nVocab} tokens, more than the model's vocabulary of ${model.config.vocabSize}`);
+    return { model, tokenizer, path };
   }
   const tokenizer = await tokenizerBeside(path);
   if (tokenizer.nVocab !== model.config.vocabSize) {
@@ -62,7 +72,39 @@ export async function loadModelAndTokenizer(source: string): Promise<{ model: GP
 
 /** The tokenizer of a model (its tokenizer.json, else GPT-2's), without loading the weights. */
 export async function tokenizerFor(source: string): Promise<Encoding> {
-  return tokenizerBeside(await resolveModelSource(source));
+  const path = await resolveModelSource(source);
+  return (await isLlamaFolder(path)) ? hfTokenizerBeside(path) : tokenizerBeside(path);
+}
+
+/** Whether path (a folder, or a weights file in one) holds a Hugging Face Llama / Qwen3 model. */
+export async function isLlamaFolder(path: string): Promise<boolean> {
+  const { dirname } = await import('node:path');
+  const { readFile } = await import('node:fs/promises');
+  const dir = path.endsWith('.safetensors') ? dirname(path) : path;
+  const text = await readFile(join(dir, 'config.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return false;
+  try {
+    const type = (JSON.parse(text) as { model_type?: unknown }).model_type;
+    return type === 'llama' || type === 'qwen3';
+  } catch {
+    return false;
+  }
+}
+
+/** A Llama / Qwen3 model's own tokenizer: the Hugging Face tokenizer.json beside its config.json. */
+async function hfTokenizerBeside(modelPath: string): Promise<Encoding> {
+  const { basename, dirname } = await import('node:path');
+  const { readFile } = await import('node:fs/promises');
+  const dir = modelPath.endsWith('.safetensors') ? dirname(modelPath) : modelPath;
+  const file = join(dir, 'tokenizer.json');
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) throw new CliError(`${dir} has no tokenizer.json: a Llama / Qwen3 model needs its Hugging Face tokenizer (llm download fetches it)`);
+  const { fromHFTokenizerJson } = await import('@llm/tokenizer');
+  try {
+    return fromHFTokenizerJson(text, { name: basename(dir) });
+  } catch (e) {
+    throw new CliError(`${file}: ${(e as Error).message}`);
+  }
 }
 
 /** The tokenizer.json (in @llm/tokenizer's format) beside a model's weights, if it has one. */

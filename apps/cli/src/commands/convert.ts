@@ -13,12 +13,14 @@ export const convertCommand: Command = {
     "FROM is a model folder or .safetensors file (either layout) or a GPT-2 name in the cache. TO is a folder; with",
     "--to hf it gets Hugging Face's config.json + model.safetensors (GPT2LMHeadModel.from_pretrained reads it), with",
     '--to ours our checkpoint (model.safetensors + config.json). By default the direction is away from the layout FROM has.',
+    "A Llama, SmolLM2 or Qwen3 model (F32, F16 or BF16, sharded or not) is written in Hugging Face's layout as one float32",
+    'model.safetensors, with its tokenizer files.',
   ].join('\n'),
   options: {
     to: { type: 'string', value: 'hf|ours', description: 'the layout to write', defaultText: 'the other one' },
     force: { type: 'boolean', description: 'overwrite a non-empty TO folder' },
   },
-  examples: ['llm convert runs/pretrain-demo runs/pretrain-demo-hf', 'llm convert --to ours gpt2 runs/gpt2-ours'],
+  examples: ['llm convert runs/pretrain-demo runs/pretrain-demo-hf', 'llm convert --to ours gpt2 runs/gpt2-ours', 'llm convert smollm2-135m-instruct runs/smollm2-f32'],
   async run({ values, positionals, io }) {
     if (values.to !== undefined) oneOf(values, 'to', ['hf', 'ours'] as const, 'hf');
     if (positionals.length !== 2) throw new UsageError(`expected FROM and TO, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'} (see: llm convert --help)`);
@@ -34,6 +36,25 @@ export const convertCommand: Command = {
     const model = await loadModelFrom(from);
     const { copyFile, mkdir } = await import('node:fs/promises');
     await mkdir(to, { recursive: true });
+    const { LlamaModel } = await import('@llm/gpt');
+    if (model instanceof LlamaModel) {
+      const source = await resolveModelSource(from);
+      const dir = source.endsWith('.safetensors') ? join(source, '..') : source;
+      try {
+        await exportHuggingFace(model, to);
+      } catch (e) {
+        throw new CliError(`could not write ${to}: ${(e as Error).message}`);
+      }
+      const copied = [];
+      for (const f of ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json']) {
+        if (existsSync(join(dir, f))) {
+          await copyFile(join(dir, f), join(to, f));
+          copied.push(f);
+        }
+      }
+      io.stdout.write(`Wrote ${to}/config.json, model.safetensors (float32)${copied.length ? `, ${copied.join(', ')}` : ''} in Hugging Face's ${model.config.modelType} layout (${model.config.nLayers} layers, embDim ${model.config.embDim}).\n`);
+      return 0;
+    }
     try {
       if (target === 'hf') await exportHuggingFace(model, to);
       else await saveModel(model, to);

@@ -12,6 +12,8 @@ export interface BatchedGenerateOptions extends SamplingOptions {
   maxNewTokens: number;
   /** Stop when this token is drawn (it is not yielded). */
   eosId?: number;
+  /** More end tokens, as eosId. */
+  stopIds?: readonly number[];
   /** Seeds a fresh Generator for this request's draws. */
   seed?: number;
   /** Draw from this generator (default: a fresh one from seed, else the global one). */
@@ -172,7 +174,7 @@ export class ContinuousBatcher {
       batch.forEach((s, r) => {
         if (s.cancelled || s.done) return;
         const id = sampleToken(logits.subarray(r * vocab, (r + 1) * vocab), s.opts, s.generator);
-        if (id === s.opts.eosId) return s.end();
+        if (id === s.opts.eosId || s.opts.stopIds?.includes(id)) return s.end();
         s.push(id);
         if (s.produced >= s.opts.maxNewTokens) s.end();
       });

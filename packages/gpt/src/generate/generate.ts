@@ -45,6 +45,8 @@ export interface GenerateOptions extends SamplingOptions {
   contextSize?: number;
   /** Stop when this token is drawn (not appended, as the book); with a batch, when every row has drawn it (finished rows are padded with it). */
   eosId?: number;
+  /** More end tokens, as eosId (Llama 3's <|eot_id|>, <|eom_id|> and <|end_of_text|>; a chat model's end of turn). */
+  stopIds?: readonly number[];
   /** Seeds a fresh Generator for the draws (ignored for greedy decoding). */
   seed?: number;
   /** Draw from this generator (default: a fresh one from seed, else the global one). */
@@ -78,6 +80,8 @@ export async function* generateSteps(model: GenerativeModel, prompt: readonly (r
   const rows = prompt.map((r) => [...r]);
   const finished = rows.map(() => false);
   let cached = 0; // tokens in the model's KV cache
+  const stops = new Set([...(opts.eosId === undefined ? [] : [opts.eosId]), ...(opts.stopIds ?? [])]);
+  const pad = opts.eosId ?? opts.stopIds?.[0];
 
   const lastLogits = async (): Promise<Float32Array> => {
     const len = rows[0].length;
@@ -105,9 +109,9 @@ export async function* generateSteps(model: GenerativeModel, prompt: readonly (r
     for (let step = 0; step < opts.maxNewTokens; step++) {
       const logits = await lastLogits();
       const vocab = logits.length / rows.length;
-      const next = rows.map((_, r) => (finished[r] ? opts.eosId! : sampleToken(logits.subarray(r * vocab, (r + 1) * vocab), opts, generator)));
-      if (opts.eosId !== undefined) {
-        next.forEach((id, r) => { if (id === opts.eosId) finished[r] = true; });
+      const next = rows.map((_, r) => (finished[r] ? pad! : sampleToken(logits.subarray(r * vocab, (r + 1) * vocab), opts, generator)));
+      if (stops.size) {
+        next.forEach((id, r) => { if (stops.has(id)) finished[r] = true; });
         if (finished.every(Boolean)) return;
       }
       rows.forEach((r, i) => r.push(next[i]));
