@@ -25,7 +25,7 @@ export { CHECKPOINT_FORMAT } from './weights/our-layout.js';
 // weight formats, in memory
 export * from './io/errors.js';
 export * from './io/dtypes.js';
-export { MAX_HEADER_BYTES, type SafetensorsHeader, type TensorInfo } from './io/safetensors-header.js';
+export { MAX_HEADER_BYTES, MAX_HEADER_VALUES, MAX_TENSORS, type SafetensorsHeader, type TensorInfo } from './io/safetensors-header.js';
 export * from './io/safetensors-buffer.js';
 export { serializeSafetensors, type WritableTensor } from './io/safetensors-serialize.js';
 export * from './io/hf-config.js';

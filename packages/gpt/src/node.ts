@@ -7,5 +7,6 @@ export { exportLlamaHuggingFace, type ExportLlamaOptions } from './weights/expor
 export { openCheckpoint, INDEX_FILE, type Checkpoint } from './weights/checkpoint.js';
 export { saveModel, exportHuggingFace, type SaveModelOptions } from './weights/save.js';
 export * from './io/safetensors-file.js';
+export { openRegularFile, readRegularFile } from './io/regular-file.js';
 export { downloadFile, type DownloadFileOptions, type DownloadedFile } from './io/http-download.js';
 export * from './io/download-pretrained.js';

@@ -6,6 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { decodeTensor, type LoadedTensor } from './dtypes.js';
 import { SafetensorsError } from './errors.js';
 import { nodeModules, tempPathFor } from './node.js';
+import { openRegularFile } from './regular-file.js';
 import { lookupTensor, parseHeader, readHeaderLength, type SafetensorsHeader, type TensorInfo } from './safetensors-header.js';
 import { layoutSafetensors, tensorBytes, type WritableTensor } from './safetensors-serialize.js';
 
@@ -21,18 +22,17 @@ export interface SafetensorsFile {
   close(): Promise<void>;
 }
 
-/** Opens a safetensors file and validates its header; call close() when done. */
+/** Opens a safetensors file (a regular file only) and validates its header; call close() when done. */
 export async function openSafetensors(path: string): Promise<SafetensorsFile> {
-  const { fs } = await nodeModules();
   let handle: FileHandle;
+  let size: number;
   try {
-    handle = await fs.open(path, 'r');
+    ({ handle, size } = await openRegularFile(path));
   } catch (e) {
-    throw new SafetensorsError(path, `cannot open: ${(e as Error).message}`);
+    throw new SafetensorsError(path, (e as Error).message.replace(`${path}: `, ''));
   }
   let header: SafetensorsHeader;
   try {
-    const { size } = await handle.stat();
     const first8 = await readExactly(handle, 0, Math.min(8, size), path);
     const headerLength = readHeaderLength(first8, size, path);
     header = parseHeader(await readExactly(handle, 8, headerLength, path), size, path);

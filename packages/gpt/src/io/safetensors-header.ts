@@ -26,6 +26,16 @@ export interface SafetensorsHeader {
 /** The JSON header may not be larger than this (the reference implementation's limit). */
 export const MAX_HEADER_BYTES = 100_000_000;
 
+/**
+ * Tensors one file may hold (real checkpoints hold a few thousand per file). With the value limit
+ * below, checked before JSON.parse, this bounds what parsing a hostile header can allocate: a
+ * 99 MB header of tiny entries would otherwise be millions of objects (gigabytes), while strings
+ * cost memory in proportion to the header's bytes.
+ */
+export const MAX_TENSORS = 65_536;
+/** JSON values a header may hold: about a dozen per tensor entry, with room for metadata. */
+export const MAX_HEADER_VALUES = 16 * MAX_TENSORS + 65_536;
+
 /** Reads N from the first 8 bytes and checks it against the file size; returns N. */
 export function readHeaderLength(first8: Uint8Array, fileByteLength: number, source: string): number {
   if (fileByteLength < 8 || first8.byteLength < 8) {
@@ -53,6 +63,10 @@ export function parseHeader(headerBytes: Uint8Array, fileByteLength: number, sou
   } catch {
     throw new SafetensorsError(source, 'header is not valid UTF-8');
   }
+  const values = countJsonValues(headerBytes);
+  if (values > MAX_HEADER_VALUES) {
+    throw new SafetensorsError(source, `header holds more than ${MAX_HEADER_VALUES} JSON values (${values}); a file may hold at most ${MAX_TENSORS} tensors`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -61,6 +75,8 @@ export function parseHeader(headerBytes: Uint8Array, fileByteLength: number, sou
   }
   if (!isPlainObject(json)) throw new SafetensorsError(source, 'header must be a JSON object');
 
+  const count = Object.keys(json).length - (Object.hasOwn(json, '__metadata__') ? 1 : 0);
+  if (count > MAX_TENSORS) throw new SafetensorsError(source, `header lists ${count} tensors, more than the limit of ${MAX_TENSORS} per file`);
   const metadata = parseMetadata(json.__metadata__, source);
   const entries: [string, TensorInfo][] = [];
   for (const [key, value] of Object.entries(json)) {
@@ -123,6 +139,21 @@ function checkNoOverlap(sorted: [string, TensorInfo][], source: string): void {
     }
     prev = entry;
   }
+}
+
+/** An upper bound on the values in JSON text: one more than the , : [ { outside strings. */
+function countJsonValues(bytes: Uint8Array): number {
+  let n = 1;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === 0x5c) i++; // backslash: skip the escaped byte
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x2c || b === 0x3a || b === 0x5b || b === 0x7b) n++;
+  }
+  return n;
 }
 
 function isCount(x: unknown): x is number {

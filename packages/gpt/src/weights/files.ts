@@ -1,5 +1,6 @@
 // Where a checkpoint's files are, and small atomic writes.
 import { nodeModules, tempPathFor } from '../io/node.js';
+import { readRegularFile } from '../io/regular-file.js';
 
 /** Writes JSON to path through a temporary file renamed into place. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
@@ -15,9 +16,9 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   }
 }
 
+/** A JSON file of a model folder: a regular file only (a FIFO would block), at most 64 MiB. */
 export async function readJson(path: string): Promise<unknown> {
-  const { fs } = await nodeModules();
-  const text = await fs.readFile(path, 'utf8');
+  const text = await readRegularFile(path);
   try {
     return JSON.parse(text);
   } catch (e) {
