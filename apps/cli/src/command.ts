@@ -1,8 +1,8 @@
 // A subcommand: its options (util.parseArgs specs with a description each), its help text, and
 // what it runs. Help is generated from the same specs that parse, so the two cannot drift apart.
-import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import type { CliIO } from './io.js';
+import { suggesting } from './suggest.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -44,21 +44,6 @@ export const helpOption: Record<string, OptionSpec> = {
 export const backendOption: Record<string, OptionSpec> = {
   backend: { type: 'string', value: 'NAME', description: 'tensor backend: cpu or webgpu', defaultText: 'cpu' },
 };
-
-export function parseCommandArgs(cmd: Command, argv: string[]): { values: Values; positionals: string[] } {
-  const options = Object.fromEntries(
-    // parseArgs refuses keys that are present but undefined
-    Object.entries({ ...cmd.options, ...helpOption }).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
-  );
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    return { values: values as Values, positionals };
-  } catch (e) {
-    // parseArgs' messages are long and mention "strict: false"; keep the useful part
-    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\.? *To specify an option argument.*$/s, '');
-    throw new UsageError(`${msg} (see: llm ${cmd.name} --help)`);
-  }
-}
 
 export function commandHelp(cmd: Command): string {
   const lines = [`Usage: llm ${cmd.name} ${cmd.args}`.trimEnd(), '', cmd.summary];
@@ -112,10 +97,11 @@ export function parseNumber(raw: string, what: string, rule: NumberRule = {}): n
 
 export function oneOf<T extends string>(values: Values, name: string, allowed: readonly T[], fallback: T): T {
   const v = str(values, name) ?? fallback;
-  if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`);
+  if (!allowed.includes(v as T)) throw new UsageError(suggesting(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`, v, allowed));
   return v as T;
 }
 
+/** Refuses positionals (parseCommandArgs already does so for a command whose usage line names none). */
 export function noPositionals(cmd: Command, positionals: string[]): void {
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (see: llm ${cmd.name} --help)`);
 }

@@ -1,5 +1,7 @@
-// Errors end a command with one line on stderr and a non-zero exit code: 2 for a mistake on the
-// command line, 1 for anything else (a missing or corrupt file, an unknown model, ...).
+// Errors end a command with one line on stderr and a non-zero exit code, one rule for every command:
+// 2 when the command line is wrong (fixing the line fixes it: an unknown command or option, a bad or
+// missing value, options that do not go together), 1 when a command that was understood failed (a
+// missing or corrupt file, a model that is not there, a network error, anything unexpected).
 
 /** The command line itself is wrong: an unknown option, a missing argument, a bad number. */
 export class UsageError extends Error {

@@ -32,7 +32,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the llm binary', () => {
   it('tokenizes, prints its version and help', () => {
     expect(llm(['tokenize', '--ids', 'Hello, world!'])).toEqual({ code: 0, out: '15496 11 995 0\n', err: '' });
-    expect(llm(['--version']).out).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+    expect(llm(['--version'])).toEqual({ code: 0, out: `${version}\n`, err: '' });
     expect(llm(['--help']).out).toMatch(/^llm \d+\.\d+\.\d+: /);
   });
 
@@ -45,10 +46,20 @@ describe('the llm binary', () => {
     expect(debug.err).toMatch(/\n\s+at /);
   });
 
-  it('generates from a piped prompt', () => {
+  it('generates from a piped prompt; stdout, redirected, gets only the text', () => {
     const r = llm(['generate', '--model', modelDir, '-n', '4', '--seed', '1'], { input: 'Once upon a time\n' });
     expect(r.code).toBe(0);
     expect(r.out.startsWith('Once upon a time')).toBe(true);
+    expect(r.err).toBe('');
+  });
+
+  it('suggests what was meant, with exit code 2; llm help COMMAND', () => {
+    expectOneLineError(llm(['generat']), /^llm: unknown command 'generat'\. Did you mean 'generate'\?$/, 2);
+    expectOneLineError(llm(['generate', '--temprature', '0.5']), /^llm generate: unknown option '--temprature'\. Did you mean '--temperature'\?$/, 2);
+    const help = llm(['help', 'generate']);
+    expect(help.code).toBe(0);
+    expect(help.out).toBe(llm(['generate', '--help']).out);
+    expect(llm([]).code).toBe(2);
   });
 
   it('llm serve answers until SIGTERM', async () => {

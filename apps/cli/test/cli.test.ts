@@ -161,11 +161,11 @@ describe('help and usage errors', () => {
   });
 
   it('unknown commands and options fail in one line with exit code 2', async () => {
-    expectOneLineError(await runCli(['tokenise']), /unknown command 'tokenise' \(did you mean 'tokenize'\?\)/, 2);
+    expectOneLineError(await runCli(['tokenise']), /unknown command 'tokenise'\. Did you mean 'tokenize'\?/, 2);
     expectOneLineError(await runCli(['finetune', 'translate']), /unknown finetune command 'translate'/, 2);
-    expectOneLineError(await runCli(['generate', '--bogus']), /Unknown option '--bogus' \(see: llm generate --help\)/, 2);
+    expectOneLineError(await runCli(['generate', '--bogus']), /unknown option '--bogus' \(see: llm generate --help\)/, 2);
     expectOneLineError(await runCli(['--bogus']), /unknown option '--bogus'/, 2);
-    expectOneLineError(await runCli(['download', 'gpt5']), /unknown pretrained model "gpt5"; valid names: gpt2/, 1);
+    expectOneLineError(await runCli(['download', 'gpt5']), /unknown model 'gpt5'\. Did you mean 'gpt2'\?/, 2);
     expectOneLineError(await runCli(['download']), /name a model to download/, 2);
   });
 

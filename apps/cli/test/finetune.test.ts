@@ -22,8 +22,10 @@ describe('llm finetune classify and llm classify', () => {
 
   it('fine-tunes a classifier that llm classify then uses', async () => {
     const r = await runCli(['finetune', 'classify', ...quick, '--max-examples', '24', '--max-length', '32', '--out', out]);
-    expect(r.err).toBe('');
     expect(r.code).toBe(0);
+    // the pipeline's log on stderr; the result on stdout
+    expect(r.err).toMatch(/^Data: /);
+    expect(r.out).toMatch(/^Test accuracy \d+\.\d\d% \(training \d+\.\d\d%, validation \d+\.\d\d%\); the classifier is in .*\nDone in \d+ s\. Try: llm classify/);
     expect(existsSync(join(out, 'classifier', 'model.safetensors'))).toBe(true);
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(metrics.labels).toEqual(['ham', 'spam']);
@@ -53,8 +55,9 @@ describe('llm finetune instruct and llm chat', () => {
   it('fine-tunes on the builtin data; chat answers with the result', async () => {
     const out = join(dir, 'instruct');
     const r = await runCli(['finetune', 'instruct', ...quick, '--max-entries', '40', '--max-test', '2', '--max-new-tokens', '3', '--out', out]);
-    expect(r.err).toBe('');
     expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^Data: /);
+    expect(r.out).toMatch(/^Test loss \d+\.\d+ \(training \d+\.\d+, validation \d+\.\d+\); exact match \d+\.\d%, ROUGE-L F1 \d\.\d+\.\nDone in \d+ s\. Try: llm chat/);
     expect(existsSync(join(out, 'model', 'model.safetensors'))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).task).toBe('instruction');
     const chat = await runCli(['chat', '--model', out, '-n', '3'], { stdin: 'Name a colour.\n' });

@@ -47,14 +47,17 @@ export function rawRequest(url: string, opts: { method?: string; headers?: Recor
   });
 }
 
-/** Runs `llm ...args` in-process with captured output; stdin is the given text (a pipe), or a terminal when undefined. */
-export async function runCli(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<{ code: number; out: string; err: string }> {
+/**
+ * Runs `llm ...args` in-process with captured output; stdin is the given text (a pipe), or a terminal when undefined.
+ * stdout is a pipe (as in `llm ... > out.txt`); stderr a pipe too, or a terminal with stderrIsTTY.
+ */
+export async function runCli(args: string[], opts: { stdin?: string; env?: Record<string, string>; stderrIsTTY?: boolean } = {}): Promise<{ code: number; out: string; err: string }> {
   const { main } = await import('../src/main.js');
   let out = '';
   let err = '';
   const code = await main(args, {
     stdout: { write: (s: string) => { out += s; return true; }, isTTY: false },
-    stderr: { write: (s: string) => { err += s; return true; }, isTTY: false },
+    stderr: { write: (s: string) => { err += s; return true; }, isTTY: opts.stderrIsTTY === true, columns: 100 },
     stdin: async function* () {
       if (opts.stdin === undefined) return;
       const lines = opts.stdin.split('\n');

@@ -33,11 +33,12 @@ export const chatCommand: Command = {
     await useBackend(str(values, 'backend'));
     const { model, tokenizer } = await loadModelAndTokenizer(str(values, 'model') ?? DEFAULT_MODEL);
     const interactive = io.stdinIsTTY;
-    const c = colours(io.stdout, io.env);
+    // the answers alone go to stdout; the banner, the prompt and notes to stderr (a terminal either way)
+    const c = colours(io.stderr, io.env);
     const history: ChatMessage[] = [];
-    const ask = () => { if (interactive) io.stdout.write(c.green('> ')); };
+    const ask = () => { if (interactive) io.stderr.write(c.green('> ')); };
 
-    if (interactive) io.stdout.write(c.dim(`Chatting with ${str(values, 'model') ?? DEFAULT_MODEL} (context ${model.config.contextLength} tokens). /exit or Ctrl-D to leave.\n`));
+    if (interactive) io.stderr.write(c.dim(`Chatting with ${str(values, 'model') ?? DEFAULT_MODEL} (context ${model.config.contextLength} tokens). /exit or Ctrl-D to leave.\n`));
     ask();
     for await (const raw of io.stdin()) {
       const line = raw.trim();
@@ -60,11 +61,11 @@ export const chatCommand: Command = {
       });
       if (json) io.stdout.write(`${JSON.stringify({ instruction: line, response: response.trim(), finishReason: result.finishReason })}\n`);
       else io.stdout.write(interactive ? '\n\n' : '\n');
-      if (interactive && result.finishReason === 'length') io.stdout.write(c.dim('(cut off at --max-tokens)\n'));
+      if (interactive && result.finishReason === 'length') io.stderr.write(c.dim('(cut off at --max-tokens)\n'));
       history.push({ role: 'user', content: line }, { role: 'assistant', content: response.trim() });
       ask();
     }
-    if (interactive) io.stdout.write('\n');
+    if (interactive) io.stderr.write('\n');
     return 0;
   },
 };

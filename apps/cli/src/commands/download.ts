@@ -1,6 +1,7 @@
 // llm download: OpenAI's GPT-2 weights from the Hugging Face Hub into the cache, with a progress bar.
 import { type Command, num, str } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
+import { suggesting } from '../suggest.js';
 
 export const downloadCommand: Command = {
   name: 'download',
@@ -37,6 +38,8 @@ export const downloadCommand: Command = {
       try {
         return gpt.resolvePretrainedModel(name);
       } catch (e) {
+        // a name outside the fixed list is a mistake on the command line
+        if (e instanceof gpt.UnknownModelError) throw new UsageError(suggesting(`unknown model '${name}'`, name, e.validNames, { otherwise: `; the names are ${e.validNames.join(', ')}` }));
         throw new CliError((e as Error).message);
       }
     });

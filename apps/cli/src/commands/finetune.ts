@@ -2,10 +2,11 @@
 // @llm/finetune's pipelines (data, training with a progress bar, evaluation, the saved model).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { backendOption, type Command, flag, num, type OptionSpec, str, type Values, noPositionals } from '../command.js';
+import { backendOption, type Command, flag, num, type OptionSpec, str, type Values } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { resolveModelSource } from '../models.js';
+import { progressTo } from '../progress.js';
 import { resolveConfig } from '../pretrain/config.js';
 
 /** Options both pipelines share. */
@@ -44,7 +45,7 @@ async function commonOptions(values: Values, io: CliIO, outDir: string) {
     evalFreq: int(values, 'eval-every'), evalIter: int(values, 'eval-iter'), seed: int(values, 'seed', 0),
     lora: loraRank === undefined ? undefined : { rank: loraRank, alpha: num(values, 'lora-alpha', { above: 0 }) ?? loraRank },
     backend: str(values, 'backend'), outDir,
-    progress: { stream: io.stdout }, log: (line: string) => io.stdout.write(io.stdout.isTTY ? `\r\x1b[2K${line}\n` : `${line}\n`),
+    ...progressTo(io),
   };
 }
 
@@ -81,8 +82,7 @@ export const finetuneClassifyCommand: Command = {
     'llm download gpt2 && llm finetune classify --epochs 5',
     'llm finetune classify --config tiny --max-examples 200 --steps 20 --out runs/quick-classify',
   ],
-  async run({ values, positionals, io }) {
-    noPositionals(finetuneClassifyCommand, positionals);
+  async run({ values, io }) {
     const outDir = str(values, 'out') ?? 'runs/finetune-classify';
     const blocks = str(values, 'trainable-blocks');
     const trainableBlocks = blocks === 'all' ? ('all' as const) : int(values, 'trainable-blocks');
@@ -95,6 +95,8 @@ export const finetuneClassifyCommand: Command = {
     };
     const { runClassificationFinetune } = await import('@llm/finetune/node');
     const r = await pipeline(() => runClassificationFinetune(opts));
+    const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+    io.stdout.write(`Test accuracy ${percent(r.testAccuracy)} (training ${percent(r.trainAccuracy)}, validation ${percent(r.valAccuracy)}); the classifier is in ${r.paths.classifier}.\n`);
     io.stdout.write(`Done in ${r.seconds.toFixed(0)} s. Try: llm classify --model ${outDir} "You won a free cruise! Reply now to claim."\n`);
     return 0;
   },
@@ -126,8 +128,7 @@ export const finetuneInstructCommand: Command = {
     'llm download gpt2-medium && llm finetune instruct --model gpt2-medium --data ../shared/data/instruction-data.json',
     'llm finetune instruct --judge http://localhost:11434/api/chat --judge-model llama3',
   ],
-  async run({ values, positionals, io }) {
-    noPositionals(finetuneInstructCommand, positionals);
+  async run({ values, io }) {
     const outDir = str(values, 'out') ?? 'runs/finetune-instruct';
     const judgeUrl = str(values, 'judge');
     if (values['judge-model'] !== undefined && !judgeUrl) throw new UsageError('--judge-model needs --judge URL');
@@ -139,6 +140,7 @@ export const finetuneInstructCommand: Command = {
     };
     const { runInstructionFinetune } = await import('@llm/finetune/node');
     const r = await pipeline(() => runInstructionFinetune(opts));
+    io.stdout.write(`Test loss ${r.testLoss.toFixed(3)} (training ${r.trainLoss.toFixed(3)}, validation ${r.valLoss.toFixed(3)}); exact match ${(100 * r.scores.exactMatch).toFixed(1)}%, ROUGE-L F1 ${r.scores.rougeL.toFixed(3)}${r.judge ? `, judge score ${r.judge.average.toFixed(2)}` : ''}.\n`);
     io.stdout.write(`Done in ${r.seconds.toFixed(0)} s. Try: llm chat --model ${outDir}\n`);
     return 0;
   },

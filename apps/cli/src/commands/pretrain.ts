@@ -4,6 +4,7 @@ import { backendOption, type Command, flag, num, oneOf, str, type Values } from 
 import { useBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { colours, type CliIO } from '../io.js';
+import { progressTo } from '../progress.js';
 import { resolveConfig } from '../pretrain/config.js';
 import { runPretraining, savedSettings, type RunSettings } from '../pretrain/run.js';
 
@@ -51,17 +52,11 @@ export const pretrainCommand: Command = {
     'llm pretrain --text story.txt --epochs 10 --config 124M --out runs/story',
     'llm pretrain --resume --out runs/story',
   ],
-  async run({ values, positionals, io }) {
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (a text file goes after --text)`);
+  async run({ values, io }) {
     if (values.demo) return runDemo(values, io);
     return runOwn(values, io);
   },
 };
-
-/** Log lines go above the progress bar: on a terminal, clear the bar's line first (it is redrawn on the next step). */
-function lineWriter(io: CliIO): (line: string) => void {
-  return (line) => io.stdout.write(io.stdout.isTTY ? `\r\x1b[2K${line}\n` : `${line}\n`);
-}
 
 async function settingsFrom(values: Values): Promise<Omit<RunSettings, 'checkpointEvery'>> {
   if (values.steps !== undefined && values.epochs !== undefined) throw new UsageError('give --steps or --epochs, not both');
@@ -99,7 +94,7 @@ async function runDemo(values: Values, io: CliIO): Promise<number> {
     config: namedConfig && values['drop-rate'] === undefined ? { ...s.config, dropRate: 0 } : s.config,
     tokenizer, vocabSize, textFile: s.textFile, batchSize: s.batchSize, seed: s.seed,
     outDir, prompt: s.prompt, maxChars: s.maxChars, evalFreq: s.evalFreq, sampleEvery: s.sampleEvery,
-    progress: { stream: io.stdout }, log: lineWriter(io),
+    ...progressTo(io),
   });
   const c = colours(io.stdout, io.env);
   io.stdout.write(`${c.bold('Done')} in ${r.seconds.toFixed(0)} s: train loss ${r.finalTrainLoss.toFixed(3)}, validation loss ${r.finalValLoss.toFixed(3)}.\n`);
@@ -130,7 +125,7 @@ async function runOwn(values: Values, io: CliIO): Promise<number> {
     settings = { ...own, checkpointEvery: num(values, 'checkpoint-every', { integer: true, min: 1 }) ?? 50 };
   }
   await useBackend(str(values, 'backend'));
-  const r = await runPretraining(settings, { outDir, resume, log: lineWriter(io), progress: { stream: io.stdout } });
+  const r = await runPretraining(settings, { outDir, resume, ...progressTo(io) });
   const c = colours(io.stdout, io.env);
   io.stdout.write(`Saved the model to ${r.modelDir}, the loss plot to ${r.plotPaths.join(' and ')}.\n`);
   io.stdout.write(`Generated from the trained model: ${r.sample}\n`);

@@ -2,7 +2,8 @@
 // with the book's field names; single fields can be overridden from the command line.
 import { readFile } from 'node:fs/promises';
 import type { GPTConfig } from '@llm/gpt';
-import { CliError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
+import { suggesting } from '../suggest.js';
 
 export type ConfigOverrides = Partial<GPTConfig>;
 
@@ -10,22 +11,28 @@ export async function resolveConfig(spec: string, overrides: ConfigOverrides = {
   const { DEMO_CONFIGS } = await import('@llm/train/node');
   const { gptConfig, validateConfig, GPT_CONFIGS } = await import('@llm/gpt');
   let base: GPTConfig;
-  if (spec in DEMO_CONFIGS) base = DEMO_CONFIGS[spec as keyof typeof DEMO_CONFIGS];
+  if (Object.hasOwn(DEMO_CONFIGS, spec)) base = DEMO_CONFIGS[spec as keyof typeof DEMO_CONFIGS];
   else if (spec.endsWith('.json')) base = await readConfigFile(spec);
   else {
     try {
       base = gptConfig(spec);
     } catch {
-      throw new CliError(`unknown config '${spec}'; use one of ${[...Object.keys(DEMO_CONFIGS), ...Object.keys(GPT_CONFIGS)].join(', ')}, or a .json file`);
+      const names = [...Object.keys(DEMO_CONFIGS), ...Object.keys(GPT_CONFIGS)];
+      throw new UsageError(suggesting(`unknown config '${spec}'`, spec, names, { otherwise: `; use one of ${names.join(', ')}, or a .json file` }));
     }
   }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const config = { ...base, ...defined } as GPTConfig;
-  try {
-    validateConfig(config);
-  } catch (e) {
-    throw new CliError(`${spec}: ${(e as Error).message}`);
-  }
+  // a config file that does not fit is a failure; a size the command line changed so that it no longer fits, a usage error
+  const check = (c: GPTConfig, Fault: typeof CliError | typeof UsageError) => {
+    try {
+      validateConfig(c);
+    } catch (e) {
+      throw new Fault(`${spec}: ${(e as Error).message}`);
+    }
+  };
+  check(base, CliError);
+  check(config, UsageError);
   return config;
 }
 
