@@ -1,4 +1,4 @@
-// Loading Hugging Face byte-level BPE files: GPT-2's vocab.json + merges.txt, and tokenizer.json (BPE models).
+// Loading Hugging Face byte-level BPE files: GPT-2's vocab.json + merges.txt (tokenizer.json is in hfTokenizerJson.ts).
 // Loaders take strings or parsed objects, so they run in browsers too; read the files however you like.
 import { Encoding } from './encoding';
 import { gpt2Pattern } from './pretokenize';
@@ -33,7 +33,7 @@ function tokenBytes(token: string, where: string): Uint8Array {
   return out;
 }
 
-function parseJson(json: unknown, where: string): Record<string, unknown> {
+export function parseJson(json: unknown, where: string): Record<string, unknown> {
   let data = json;
   if (typeof json === 'string') {
     try {
@@ -42,7 +42,9 @@ function parseJson(json: unknown, where: string): Record<string, unknown> {
       throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
     }
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new Error(`${where}: expected a JSON object`);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new Error(`${where}: expected a JSON object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
+  }
   return data as Record<string, unknown>;
 }
 
@@ -50,11 +52,13 @@ export interface HFLoadOptions {
   name?: string;
   /** Vocabulary entries that are special tokens. Default: those written like <|...|> (GPT-2's <|endoftext|>). */
   specialTokens?: readonly string[];
-  /** Pre-tokenizer pattern; default GPT-2's. */
+  /** Pre-tokenizer pattern: a known one ('gpt2', the default, 'cl100k_base', 'o200k_base', 'qwen2'). */
   pattern?: string;
+  /** Let `pattern` be another regular expression (code only; see EncodingSpec.allowCustomPattern). */
+  allowCustomPattern?: boolean;
 }
 
-interface BpeParts {
+export interface BpeParts {
   vocab: Record<string, unknown>;
   merges: ReadonlyArray<Merge>;
   specials: Map<string, number>;
@@ -62,10 +66,11 @@ interface BpeParts {
   name: string;
   pattern: string;
   ignoreMerges?: boolean;
+  allowCustomPattern?: boolean;
 }
 
 /** Builds the encoding from a vocabulary (token string -> id), merges (token string pairs) and special tokens. */
-function fromParts({ vocab, merges, specials, where, name, pattern, ignoreMerges }: BpeParts): Encoding {
+export function fromParts({ vocab, merges, specials, where, name, pattern, ignoreMerges, allowCustomPattern }: BpeParts): Encoding {
   const tokens: Uint8Array[] = [];
   const idOf = new Map<string, number>();
   for (const [token, id] of Object.entries(vocab)) {
@@ -82,21 +87,21 @@ function fromParts({ vocab, merges, specials, where, name, pattern, ignoreMerges
     return [idOf.get(left)!, idOf.get(right)!];
   });
   try {
-    return new Encoding({ name, tokens, specialTokens: Object.fromEntries(specials), pattern, merges: pairs, ignoreMerges });
+    return new Encoding({ name, tokens, specialTokens: Object.fromEntries(specials), pattern, merges: pairs, ignoreMerges, allowCustomPattern });
   } catch (e) {
     throw new Error(`${where}: ${(e as Error).message}`);
   }
 }
 
 /** A merge and where it was written: "line 3" of merges.txt text, or "merge 2" of an array. */
-interface Merge {
+export interface Merge {
   left: string;
   right: string;
   at: string;
 }
 
 /** Merges from merges.txt text (a '#version' line, then "left right" per line) or its lines / pairs. */
-function parseMerges(merges: unknown, where: string): Merge[] {
+export function parseMerges(merges: unknown, where: string): Merge[] {
   const fromText = typeof merges === 'string';
   const lines = fromText ? merges.split(/\r?\n/) : merges;
   if (!Array.isArray(lines)) throw new Error(`${where}: merges must be the text of merges.txt or an array of merges`);
@@ -128,64 +133,14 @@ export function fromHFVocabMerges(vocabJson: string | Record<string, number>, me
     if (!(s in vocab)) throw new Error(`vocab.json: special token ${JSON.stringify(s)} is not in the vocabulary`);
     specials.set(s, vocab[s] as number);
   }
-  return fromParts({ vocab, merges, specials, where: 'vocab.json/merges.txt', name: options.name ?? 'hf-bpe', pattern: options.pattern ?? 'gpt2' });
-}
-
-/** The pre-tokenizer pattern of a tokenizer.json: ByteLevel (GPT-2's pattern) or Split(regex) + ByteLevel. */
-function preTokenizerPattern(pre: Record<string, unknown> | null | undefined, where: string): string {
-  const unsupported = (what: string): never => {
-    throw new Error(`${where}: pre_tokenizer ${what} is not supported (byte-level BPE with GPT-2's pattern or a Split regex only)`);
-  };
-  if (!pre) return unsupported('null');
-  const byteLevel = (p: Record<string, unknown>, split: boolean) => {
-    if (p.add_prefix_space === true) unsupported('ByteLevel with add_prefix_space: true');
-    if (!split && p.use_regex === false) unsupported('ByteLevel with use_regex: false and no Split');
-  };
-  if (pre.type === 'ByteLevel') {
-    byteLevel(pre, false);
-    return gpt2Pattern;
-  }
-  const steps = pre.type === 'Sequence' && Array.isArray(pre.pretokenizers) ? (pre.pretokenizers as Record<string, unknown>[]) : null;
-  const split = steps?.[0];
-  const last = steps?.[1];
-  const regex = (split?.pattern as Record<string, unknown> | undefined)?.Regex;
-  if (steps?.length === 2 && split?.type === 'Split' && typeof regex === 'string' && split.behavior === 'Isolated' && !split.invert && last?.type === 'ByteLevel') {
-    byteLevel(last, true);
-    return regex;
-  }
-  return unsupported(JSON.stringify(pre).slice(0, 120));
-}
-
-/** A Hugging Face tokenizer.json with a byte-level BPE model (GPT-2's and its kind). Added tokens become special tokens. */
-export function fromHFTokenizerJson(json: string | Record<string, unknown>, options: { name?: string } = {}): Encoding {
-  const where = 'tokenizer.json';
-  const data = parseJson(json, where);
-  const model = data.model as Record<string, unknown> | undefined;
-  if (!model || typeof model !== 'object') throw new Error(`${where}: missing "model"`);
-  if (model.type !== 'BPE') throw new Error(`${where}: model.type is ${JSON.stringify(model.type)}; only "BPE" models load`);
-  if (model.byte_fallback === true) throw new Error(`${where}: model.byte_fallback is not supported (that is a SentencePiece-style BPE, not byte-level)`);
-  for (const field of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
-    if (model[field]) throw new Error(`${where}: model.${field} is not supported`);
-  }
-  if (data.normalizer) throw new Error(`${where}: normalizer ${JSON.stringify((data.normalizer as { type?: string }).type)} is not supported`);
-  const vocab = model.vocab;
-  if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) throw new Error(`${where}: model.vocab must be an object of token -> id`);
-  const merges = parseMerges(model.merges, `${where} model.merges`);
-  const specials = new Map<string, number>();
-  const added = data.added_tokens ?? [];
-  if (!Array.isArray(added)) throw new Error(`${where}: added_tokens must be an array`);
-  for (const [i, t] of added.entries()) {
-    if (!t || typeof t.content !== 'string' || !Number.isInteger(t.id)) throw new Error(`${where}: added_tokens[${i}] needs "id" and "content"`);
-    specials.set(t.content, t.id);
-  }
-  const pattern = preTokenizerPattern(data.pre_tokenizer as Record<string, unknown> | null, where);
   return fromParts({
-    vocab: vocab as Record<string, unknown>,
+    vocab,
     merges,
     specials,
-    where,
+    where: 'vocab.json/merges.txt',
     name: options.name ?? 'hf-bpe',
-    pattern,
-    ignoreMerges: model.ignore_merges === true,
+    pattern: options.pattern ?? 'gpt2',
+    allowCustomPattern: options.allowCustomPattern,
   });
 }
+

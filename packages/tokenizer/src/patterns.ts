@@ -5,11 +5,15 @@
 import { cl100kPattern, cl100kPieceEnd, qwen2Pattern, qwen2PieceEnd } from './pretokenizeCl100k';
 import { o200kPattern, o200kPieceEnd } from './pretokenizeO200k';
 import { gpt2Pattern } from './pretokenize';
+import { gpt2DigitsPieceEnd } from './pretokenizeDigits';
 
 /** A scanner: the end of the pre-token that starts at `start` in text[start, end), given charCategories(). */
 export type PieceEnd = (text: string, start: number, end: number, cat: Uint8Array) => number;
 
-export type PatternName = 'gpt2' | 'cl100k_base' | 'o200k_base' | 'qwen2';
+export type PatternName = 'gpt2' | 'cl100k_base' | 'o200k_base' | 'qwen2' | 'gpt2-digits';
+
+/** Not a regular expression: Hugging Face's Digits(individual_digits) pre-tokenizer followed by GPT-2's pattern. */
+export const gpt2DigitsPattern = 'Digits(individual_digits) + ByteLevel(gpt2)';
 
 export interface KnownPattern {
   name: PatternName;
@@ -26,6 +30,7 @@ export const knownPatterns: readonly KnownPattern[] = [
   { name: 'cl100k_base', source: cl100kPattern, usedBy: 'cl100k_base (GPT-3.5, GPT-4), Llama 3', pieceEnd: cl100kPieceEnd },
   { name: 'o200k_base', source: o200kPattern, usedBy: 'o200k_base (GPT-4o)', pieceEnd: o200kPieceEnd },
   { name: 'qwen2', source: qwen2Pattern, usedBy: 'Qwen2, Qwen2.5, Qwen3', pieceEnd: qwen2PieceEnd },
+  { name: 'gpt2-digits', source: gpt2DigitsPattern, usedBy: 'SmolLM2, StarCoder (Digits then ByteLevel)', pieceEnd: gpt2DigitsPieceEnd },
 ];
 
 /** The known pattern with this name or exactly this source, else undefined. */

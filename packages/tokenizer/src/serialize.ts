@@ -38,8 +38,9 @@ function fail(message: string): never {
   throw new Error(`loadEncoding: ${message}`);
 }
 
-/** An encoding from saveEncoding()'s JSON (a string or the parsed object). */
-export function loadEncoding(json: string | EncodingJSON): Encoding {
+/** An encoding from saveEncoding()'s JSON (a string or the parsed object). Its pattern must be a known one
+ *  (knownPatterns) unless `allowCustomPattern` says you trust the file's regular expression. */
+export function loadEncoding(json: string | EncodingJSON, options: { allowCustomPattern?: boolean } = {}): Encoding {
   let data: unknown = json;
   if (typeof json === 'string') {
     try {
@@ -80,6 +81,7 @@ export function loadEncoding(json: string | EncodingJSON): Encoding {
       tokens,
       specialTokens: specials as Record<string, number>,
       pattern: d.pattern,
+      allowCustomPattern: options.allowCustomPattern === true,
       merges,
       ignoreMerges: d.ignoreMerges === true,
     });

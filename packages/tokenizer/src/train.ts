@@ -1,7 +1,8 @@
 // Training a byte-level BPE vocabulary: start from the 256 bytes and repeatedly merge the most frequent
 // adjacent pair of tokens within pre-tokens (GPT-2's pattern by default), as GPT-2's vocabulary was made.
 import { Encoding } from './encoding';
-import { gpt2Pretokenize } from './pretokenize';
+import { findPattern } from './patterns';
+import { pretokenize } from './pretokenizeAny';
 import { specialFinder } from './specials';
 
 export interface TrainBPEOptions {
@@ -9,7 +10,8 @@ export interface TrainBPEOptions {
   vocabSize: number;
   /** Special tokens, given the ids after the merges; their text in the training data is not learned from. */
   specialTokens?: readonly string[];
-  /** 'gpt2' (default) or a regular expression source for the pre-tokenizer. */
+  /** The pre-tokenizer: 'gpt2' (default), 'cl100k_base', 'o200k_base', 'qwen2', or (written in code, not read from
+   *  a file) any regular expression source, run by the JavaScript engine. */
   pattern?: string;
   /** A pair must occur at least this often to be merged (default 1). */
   minFrequency?: number;
@@ -22,9 +24,9 @@ const KEY = 1 << 20;
 /** Counts of the distinct pre-tokens of the texts. */
 function countPieces(texts: readonly string[], pattern: string, specials: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
-  const regex = pattern === 'gpt2' ? null : new RegExp(pattern, 'gu');
+  const regex = findPattern(pattern) ? null : new RegExp(pattern, 'gu');
   const add = (stretch: string) => {
-    const pieces = regex ? Array.from(stretch.matchAll(regex), (m) => m[0]) : gpt2Pretokenize(stretch);
+    const pieces = regex ? Array.from(stretch.matchAll(regex), (m) => m[0]) : pretokenize(stretch, pattern);
     for (const p of pieces) if (p !== '') counts.set(p, (counts.get(p) ?? 0) + 1);
   };
   for (const text of texts) {
@@ -112,7 +114,7 @@ export function trainBPE(text: string | readonly string[], options: TrainBPEOpti
     apply(delta);
   }
   const special = Object.fromEntries(specialTokens.map((s, i) => [s, tokens.length + i]));
-  return new Encoding({ name, tokens, specialTokens: special, pattern });
+  return new Encoding({ name, tokens, specialTokens: special, pattern, allowCustomPattern: findPattern(pattern) === undefined });
 }
 
 /** The word with every (a, b), left to right and not overlapping, replaced by id. */

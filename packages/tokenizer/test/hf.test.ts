@@ -130,7 +130,7 @@ describe('fromHFTokenizerJson', () => {
     expect(fromHFTokenizerJson(pairs).encode(text, { disallowedSpecial: [] })).toEqual(Array.from(tk.encode(text, [], [])));
   });
 
-  it('loads a Split-regex + ByteLevel pre-tokenizer and honours ignore_merges', () => {
+  it('runs a Split regex that is not a known pattern only when the caller allows it, and honours ignore_merges', () => {
     const model = tokenizerJson.model as Record<string, unknown>;
     const json = {
       ...tokenizerJson,
@@ -143,7 +143,10 @@ describe('fromHFTokenizerJson', () => {
       },
       model: { ...model, ignore_merges: true },
     };
-    const enc = fromHFTokenizerJson(json);
+    expect(() => fromHFTokenizerJson(json)).toThrow(
+      /tokenizer.json: pre_tokenizer.pretokenizers\[0\].pattern.Regex: the pre-tokenizer pattern "\\\\s\+\|\\\\S\+" is not one this package knows/,
+    );
+    const enc = fromHFTokenizerJson(json, { allowCustomPattern: true });
     expect(enc.pattern).toBe('\\s+|\\S+');
     // this pattern keeps the spaces apart from the words: pieces that GPT-2's pattern would not make
     const text = 'say  hello world';
@@ -155,12 +158,12 @@ describe('fromHFTokenizerJson', () => {
   it('names what is not supported or malformed', () => {
     const model = tokenizerJson.model as Record<string, unknown>;
     expect(() => fromHFTokenizerJson('nope')).toThrow(/tokenizer.json: not valid JSON/);
-    expect(() => fromHFTokenizerJson({ ...tokenizerJson, model: { ...model, type: 'WordPiece' } })).toThrow(/model.type is "WordPiece"; only "BPE" models load/);
+    expect(() => fromHFTokenizerJson({ ...tokenizerJson, model: { ...model, type: 'WordPiece' } })).toThrow(/tokenizer.json: model.type is "WordPiece"; only "BPE" models load/);
     expect(() => fromHFTokenizerJson({ ...tokenizerJson, model: { ...model, byte_fallback: true } })).toThrow(/byte_fallback is not supported/);
     expect(() => fromHFTokenizerJson({ ...tokenizerJson, normalizer: { type: 'NFC' } })).toThrow(/normalizer "NFC" is not supported/);
-    expect(() => fromHFTokenizerJson({ ...tokenizerJson, pre_tokenizer: { type: 'Whitespace' } })).toThrow(/pre_tokenizer \{"type":"Whitespace"\} is not supported/);
-    expect(() => fromHFTokenizerJson({ ...tokenizerJson, pre_tokenizer: { type: 'ByteLevel', add_prefix_space: true } })).toThrow(/add_prefix_space: true is not supported/);
-    expect(() => fromHFTokenizerJson({ ...tokenizerJson, added_tokens: [{ id: 1 }] })).toThrow(/added_tokens\[0\] needs "id" and "content"/);
+    expect(() => fromHFTokenizerJson({ ...tokenizerJson, pre_tokenizer: { type: 'Whitespace' } })).toThrow(/tokenizer.json: pre_tokenizer.type "Whitespace" is not supported/);
+    expect(() => fromHFTokenizerJson({ ...tokenizerJson, pre_tokenizer: { type: 'ByteLevel', add_prefix_space: true } })).toThrow(/pre_tokenizer.add_prefix_space true is not supported/);
+    expect(() => fromHFTokenizerJson({ ...tokenizerJson, added_tokens: [{ id: 1 }] })).toThrow(/tokenizer.json: added_tokens\[0\].content must be a non-empty string, got missing/);
     expect(() => fromHFTokenizerJson({ ...tokenizerJson, model: { ...model, merges: [42] } })).toThrow(/model.merges: merge 0 must be "left right" or \[left, right\], got 42/);
   });
 });

@@ -49,3 +49,48 @@ export function naiveTrain(texts: string[], nMerges: number): number[][] {
   }
   return vocab;
 }
+
+/** Text without the letters, numbers and marks that this Node knows but tiktoken's older Unicode does not (each
+ *  replaced by 'x'), probed through tiktoken's o200k_base: a letter, number or mark x makes "a<x>'s" one piece. */
+export function withoutNewerCharacters(text: string, o200k: Tiktoken): string {
+  const s = o200k.encode('s')[0];
+  return text.replace(/[^\0-\u024f]/gu, (ch) => {
+    if (/[\p{L}\p{N}]/u.test(ch)) return tiktokenKnows(ch, o200k, s) ? ch : 'x';
+    if (/\p{M}/u.test(ch)) return tiktokenKnows(ch, o200k, s) ? ch : 'x';
+    return ch;
+  });
+}
+
+function tiktokenKnows(ch: string, o200k: Tiktoken, s: number): boolean {
+  if (/\p{N}/u.test(ch)) return o200k.encode(`${ch}'s`).at(-1) === s; // a number: "<n>", "'s"... ends in "s" alone
+  return o200k.encode(`a${ch}'s`).at(-1) !== s;
+}
+
+// cl100k_base's and o200k_base's patterns for the JavaScript regex engine: \s spelled as White_Space (as Rust's
+// regex reads it) and the case-insensitive contractions as character classes (with the long s, ſ, that Rust's
+// case folding matches to s), since Node 20 has no (?i:...) groups.
+const ws = String.raw`\p{White_Space}`;
+const contraction = String.raw`'(?:[sSſ]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])`;
+export const cl100kRegex = new RegExp(
+  String.raw`${contraction}|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^${ws}\p{L}\p{N}]+[\r\n]*|${ws}*[\r\n]+|${ws}+(?![^${ws}])|${ws}+`,
+  'gu',
+);
+export const qwen2Regex = new RegExp(cl100kRegex.source.replace(String.raw`\p{N}{1,3}`, String.raw`\p{N}`), 'gu');
+const upper = String.raw`[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]`;
+const lower = String.raw`[\p{Ll}\p{Lm}\p{Lo}\p{M}]`;
+export const o200kRegex = new RegExp(
+  [
+    String.raw`[^\r\n\p{L}\p{N}]?${upper}*${lower}+(?:${contraction})?`,
+    String.raw`[^\r\n\p{L}\p{N}]?${upper}+${lower}*(?:${contraction})?`,
+    String.raw`\p{N}{1,3}`,
+    String.raw` ?[^${ws}\p{L}\p{N}]+[\r\n/]*`,
+    String.raw`${ws}*[\r\n]+`,
+    String.raw`${ws}+(?![^${ws}])`,
+    String.raw`${ws}+`,
+  ].join('|'),
+  'gu',
+);
+
+export function regexPieces(text: string, regex: RegExp): string[] {
+  return Array.from(text.matchAll(regex), (m) => m[0]);
+}

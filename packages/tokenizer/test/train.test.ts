@@ -90,6 +90,7 @@ describe('saveEncoding / loadEncoding', () => {
     expect(() => loadEncoding(bad({ tokens: good.tokens.slice(1) }))).toThrow(/byte 0x00 has no token/);
     expect(() => loadEncoding(bad({ specialTokens: { '<|x|>': 5 } }))).toThrow(/special token "<\|x\|>" reuses id 5/);
     expect(() => loadEncoding(bad({ merges: [[97, 999]] }))).toThrow(/merge 0 names 999, which is not an ordinary token id/);
-    expect(() => loadEncoding(bad({ pattern: '(' }))).toThrow(/invalid pattern "\("/);
+    expect(() => loadEncoding(bad({ pattern: '(' }))).toThrow(/the pre-tokenizer pattern "\(" is not one this package knows/);
+    expect(() => loadEncoding(bad({ pattern: '(' }), { allowCustomPattern: true })).toThrow(/invalid pattern "\("/);
   });
 });

@@ -111,12 +111,15 @@ async function runOwn(values: Values, io: CliIO): Promise<number> {
     if (given.length) throw new UsageError(`--resume continues with the settings saved in ${outDir}'s checkpoint; drop --${given[0]}`);
     settings = await savedSettings(outDir);
   } else {
-    const { readdir, rm } = await import('node:fs/promises');
-    const earlier = await readdir(`${outDir}/checkpoints`).catch(() => [] as string[]);
-    if (earlier.length && !flag(values, 'force')) {
+    const { rm } = await import('node:fs/promises');
+    const { CheckpointManager } = await import('@llm/train/node');
+    const manager = new CheckpointManager(`${outDir}/checkpoints`);
+    await manager.removeStale(); // what a killed save left is no checkpoint: --resume would find nothing either
+    const earlier = await manager.latest();
+    if (earlier && !flag(values, 'force')) {
       throw new UsageError(`${outDir} holds checkpoints of an earlier run: pass --resume to continue it, --force to start afresh (its checkpoints are deleted), or another --out`);
     }
-    if (earlier.length) await rm(`${outDir}/checkpoints`, { recursive: true, force: true });
+    if (earlier) await rm(`${outDir}/checkpoints`, { recursive: true, force: true });
     for (const name of ['tokenizer', 'vocab-size']) {
       if (values[name] !== undefined) throw new UsageError(`--${name} is for --demo; runs of your own use GPT-2's tokenizer (so that fine-tuning can start from them)`);
     }

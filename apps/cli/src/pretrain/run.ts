@@ -43,16 +43,20 @@ const CHECKPOINTS = 'checkpoints';
 
 /** The settings a checkpoint under outDir was saved with (for --resume). */
 export async function savedSettings(outDir: string): Promise<RunSettings> {
-  const { resolveCheckpointDir } = await import('@llm/train/node');
-  const { readFile } = await import('node:fs/promises');
+  const { readCheckpointManifest, resolveCheckpointDir } = await import('@llm/train/node');
   let dir: string;
   try {
     dir = await resolveCheckpointDir(join(outDir, CHECKPOINTS));
   } catch {
     throw new CliError(`nothing to resume: no checkpoint in ${join(outDir, CHECKPOINTS)}`);
   }
-  const manifest = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as { meta?: { config?: { run?: RunSettings } } };
-  const run = manifest.meta?.config?.run;
+  let manifest: { meta: { config?: { run?: RunSettings } } };
+  try {
+    manifest = (await readCheckpointManifest(dir)) as typeof manifest; // errors name the file
+  } catch (e) {
+    throw new CliError((e as Error).message.replace(/^loadCheckpoint: /, ''));
+  }
+  const run = manifest.meta.config?.run;
   if (!run?.config) throw new CliError(`${dir} was not written by 'llm pretrain' (its checkpoint.json has no run settings)`);
   return run;
 }
