@@ -88,9 +88,9 @@ export async function withProfile<T>(backend: Backend, fn: () => T | Promise<T>)
 export function formatProfile(profile: Profile, wallMs: number, steps = 1, top = 16): string {
   const rows = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const inKernels = rows.filter(([k]) => !k.includes(' (part)')).reduce((s, [, e]) => s + e.ms, 0);
-  const lines = [`  ${'where the time goes'.padEnd(28)} ${'ms/step'.padStart(9)} ${'share'.padStart(6)} ${'calls/step'.padStart(10)}`];
+  const lines = [`  ${'where the time goes'.padEnd(40)} ${'ms/step'.padStart(9)} ${'share'.padStart(6)} ${'calls/step'.padStart(10)}`];
   const line = (label: string, ms: number, calls: number | string) =>
-    `  ${label.padEnd(28)} ${(ms / steps).toFixed(1).padStart(9)} ${((100 * ms) / wallMs).toFixed(1).padStart(5)}% ${String(calls).padStart(10)}`;
+    `  ${label.padEnd(40)} ${(ms / steps).toFixed(1).padStart(9)} ${((100 * ms) / wallMs).toFixed(1).padStart(5)}% ${String(calls).padStart(10)}`;
   for (const [label, e] of rows.slice(0, top)) lines.push(line(label, e.ms, Math.round(e.calls / steps)));
   const others = rows.slice(top);
   if (others.length) lines.push(line(`(${others.length} more)`, others.reduce((s, [, e]) => s + e.ms, 0), ''));

@@ -4,9 +4,11 @@
 // false when WebAssembly is unavailable, and the caller computes another way.
 import { CTL_BYTE_OFFSET, Field, OP_ARGS, WORK_BYTE_OFFSET, align64 } from './job.js';
 import { ensureBytes, memoryViews, wasmContext } from './matmul.js';
+import { profileAdd, profiling } from '../../../profile.js';
 
 /** Job kinds of assembly/ops.ts. */
 const Kind = { UNARY: 1, SOFTMAX: 2, SOFTMAX_BWD: 3, LN: 4, LN_BWD: 5, CE: 6, CE_BWD: 7 } as const;
+const kindNames = ['', 'unary', 'softmax', 'softmax backward', 'layer norm', 'layer norm backward', 'log-sum-exp', 'softmax scaled'];
 export const wasmUnaryCodes = { exp: 1, tanh: 2, sigmoid: 3, gelu: 4, geluGrad: 5 } as const;
 export type WasmUnaryOp = keyof typeof wasmUnaryCodes;
 
@@ -46,8 +48,11 @@ function run(job: Job): { heap: Float32Array; at: number[]; chunks: number } | n
     end += align64(o.size * 4);
   }
   ensureBytes(g.memory, end);
+  const timed = profiling();
+  const t0 = timed ? performance.now() : 0;
   const { heap, ctl, ctlF32 } = memoryViews(g.memory);
   operands.forEach((o, i) => { if (o?.src) heap.set(o.src, ptrs[i] / 4); });
+  if (timed) profileAdd('wasm kernel copies in (part)', performance.now() - t0);
   ctl[Field.KIND] = job.kind;
   ctl[OP_ARGS] = per;
   ctl[OP_ARGS + 1] = job.units;
@@ -55,10 +60,12 @@ function run(job: Job): { heap: Float32Array; at: number[]; chunks: number } | n
   job.args(ptrs, ctl.subarray(OP_ARGS), ctlF32.subarray(OP_ARGS));
   const runChunk = (c: number) => g.runChunk(CTL_BYTE_OFFSET, c, WORK_BYTE_OFFSET);
   const active = chunks > 1 ? threads - 1 : 0;
+  const t1 = timed ? performance.now() : 0;
   if (pool && active > 0) {
     if (pool.size < active) pool.resize(active);
     pool.run(ctl, chunks, active, runChunk);
   } else for (let c = 0; c < chunks; c++) runChunk(c);
+  if (timed) profileAdd(`wasm ${kindNames[job.kind]} compute (part)`, performance.now() - t1);
   return { heap, at: ptrs.map((p, i) => (operands[i] ? p / 4 : -1)), chunks };
 }
 

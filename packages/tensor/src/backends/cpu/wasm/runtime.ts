@@ -61,9 +61,19 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(variantBytes('simd', false));
 }
 
-/** Shared memory (needed by worker threads) only where threads can be used: Node's worker_threads. */
+/**
+ * Whether this is a browser's Web Worker that can start Web Workers sharing memory with it: the
+ * page is cross-origin isolated (SharedArrayBuffer), and a worker, unlike a page's own thread, may
+ * block in Atomics.wait while its helpers compute.
+ */
+export function canUseWebWorkers(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown; WorkerGlobalScope?: unknown };
+  return g.crossOriginIsolated === true && typeof g.Worker === 'function' && typeof g.WorkerGlobalScope === 'function';
+}
+
+/** Shared memory (needed by worker threads) only where threads can be used: Node's worker_threads or Web Workers. */
 export function canUseSharedMemory(): boolean {
-  return typeof SharedArrayBuffer === 'function' && nodeBuiltin('node:worker_threads') !== undefined;
+  return typeof SharedArrayBuffer === 'function' && (nodeBuiltin('node:worker_threads') !== undefined || canUseWebWorkers());
 }
 
 function createMemory(shared: boolean): WebAssembly.Memory {

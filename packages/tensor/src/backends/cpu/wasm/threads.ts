@@ -1,29 +1,61 @@
 // Worker threads for the GEMM: they share the module's WebAssembly.Memory with the main thread.
 // A job is split into chunks; the main thread publishes it, wakes the workers (Atomics.notify),
-// claims chunks itself like any worker, then sleeps (Atomics.wait, allowed on Node's main thread)
-// until the chunks the workers claimed are done. So the call stays synchronous, and a worker that
-// is still starting or slow to wake costs nothing: the main thread simply takes its chunks.
+// claims chunks itself like any worker, then sleeps (Atomics.wait, allowed on Node's main thread
+// and in a browser's Web Workers) until the chunks the workers claimed are done. So the call stays
+// synchronous, and a worker that is still starting or slow to wake costs nothing: the main thread
+// simply takes its chunks. Workers are Node's worker_threads, or in a cross-origin-isolated browser
+// Web Workers started from a worker (a page's own thread may not Atomics.wait: no pool there).
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import { CTL_BYTE_OFFSET, Field } from './job.js';
 import type { GemmInstance } from './runtime.js';
-import { nodeBuiltin } from './runtime.js';
-import { workerSource } from './worker-source.js';
+import { canUseWebWorkers, nodeBuiltin } from './runtime.js';
+import { nodeWorkerSource, webWorkerSource, type WorkerData } from './worker-source.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 
+interface PoolWorker {
+  terminate(): unknown;
+}
+
+/** Starts worker `data.index`; throws where no thread can be started. */
+type Spawn = (data: WorkerData) => PoolWorker;
+
+function nodeSpawn(wt: WorkerThreads): Spawn {
+  return (workerData) => {
+    const worker: NodeWorker = new wt.Worker(nodeWorkerSource, { eval: true, workerData });
+    // a worker that fails to start never claims a chunk, so nothing waits on it
+    worker.on('error', (e) => console.error(`@llm/tensor matmul worker ${workerData.index} failed:`, e));
+    worker.unref();
+    return worker;
+  };
+}
+
+function webSpawn(): Spawn {
+  let url: string | undefined;
+  return (data) => {
+    url ??= URL.createObjectURL(new Blob([webWorkerSource], { type: 'text/javascript' }));
+    const worker = new Worker(url, { name: `@llm/tensor kernel worker ${data.index}` });
+    worker.onerror = (e) => console.error(`@llm/tensor matmul worker ${data.index} failed:`, e.message);
+    worker.postMessage(data); // the module and the shared memory are shared, not copied
+    return worker;
+  };
+}
+
 export class GemmThreadPool {
-  private workers: NodeWorker[] = [];
+  private workers: PoolWorker[] = [];
   private seq = 0;
   private spawnFailed = false;
   /** Chunks run by workers so far (tests check that the workers really take part). */
   workerChunks = 0;
 
-  private constructor(private readonly wt: WorkerThreads, private readonly gemm: GemmInstance) {}
+  private constructor(private readonly spawn: Spawn, private readonly gemm: GemmInstance) {}
 
-  /** A pool, or null where worker threads or shared memory are unavailable (browsers). */
+  /** A pool, or null where worker threads or shared memory are unavailable (a page's main thread). */
   static create(gemm: GemmInstance): GemmThreadPool | null {
+    if (!gemm.shared) return null;
     const wt = nodeBuiltin<WorkerThreads>('node:worker_threads');
-    return wt && gemm.shared ? new GemmThreadPool(wt, gemm) : null;
+    if (wt) return new GemmThreadPool(nodeSpawn(wt), gemm);
+    return canUseWebWorkers() ? new GemmThreadPool(webSpawn(), gemm) : null;
   }
 
   get size(): number {
@@ -35,21 +67,15 @@ export class GemmThreadPool {
     while (this.workers.length > count) void this.workers.pop()!.terminate();
     while (this.workers.length < count && !this.spawnFailed) {
       const index = this.workers.length;
-      let worker: NodeWorker;
+      let worker: PoolWorker;
       try {
-        worker = new this.wt.Worker(workerSource, {
-          eval: true,
-          workerData: { module: this.gemm.module, memory: this.gemm.memory, ctlOffset: CTL_BYTE_OFFSET, index },
-        });
+        worker = this.spawn({ module: this.gemm.module, memory: this.gemm.memory, ctlOffset: CTL_BYTE_OFFSET, index });
       } catch (e) {
         // no threads here (e.g. a resource limit): the main thread does all the work from now on
         this.spawnFailed = true;
         console.warn(`@llm/tensor matmul: cannot start a worker thread, running single-threaded: ${String(e)}`);
         return;
       }
-      // a worker that fails to start never claims a chunk, so nothing waits on it
-      worker.on('error', (e) => console.error(`@llm/tensor matmul worker ${index} failed:`, e));
-      worker.unref();
       this.workers.push(worker);
     }
   }

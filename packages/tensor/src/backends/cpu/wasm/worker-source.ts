@@ -1,12 +1,20 @@
-// Source of a GEMM worker thread, run with `new Worker(code, { eval: true })` so it works the same
-// from the tsup bundle and from TypeScript sources. It instantiates the module it is handed on the
+// Source of a GEMM worker thread, run from a string so it works the same from the tsup bundle and
+// from TypeScript sources: Node's `new Worker(code, { eval: true })` (workerData), or a browser's Web
+// Worker from a blob URL (its first message). It instantiates the module it is handed on the
 // shared memory, then sleeps on the job counter; woken, it claims chunks until none are left.
 // Claims carry the job number, so a worker that wakes late never runs a chunk of a finished job.
 import { Field } from './job.js';
 
-export const workerSource = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctlOffset, index } = workerData;
+/** What a worker is handed: the compiled module, the shared memory, where the job descriptor is, its index. */
+export interface WorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctlOffset: number;
+  index: number;
+}
+
+const workerLoop = `
+function runWorker({ module, memory, ctlOffset, index }) {
 const { runChunk } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(memory.buffer, ctlOffset, ${Field.ERROR + 1});
 const SEQ = ${Field.SEQ}, NEXT = ${Field.NEXT}, DONE = ${Field.DONE}, N_CHUNKS = ${Field.N_CHUNKS};
@@ -32,4 +40,14 @@ for (;;) {
     Atomics.notify(ctl, DONE);
   }
 }
+}
+`;
+
+export const nodeWorkerSource = `${workerLoop}
+runWorker(require('node:worker_threads').workerData);
+`;
+
+// Atomics.wait never returns to the event loop, so the worker takes only this first message
+export const webWorkerSource = `${workerLoop}
+self.onmessage = (e) => { self.onmessage = null; runWorker(e.data); };
 `;
