@@ -16,3 +16,4 @@ export { cl100kPattern, qwen2Pattern } from './pretokenizeCl100k';
 export { o200kPattern } from './pretokenizeO200k';
 export { pretokenize } from './pretokenizeAny';
 export { loadTiktokenEncoding, fromTiktokenRanks, parseTiktokenRanks, tiktokenEncodings, type TiktokenEncodingName, type TiktokenOptions } from './tiktokenFile';
+export { parseTokenizerConfig, type HFTokenizerConfig } from './hfConfig';
