@@ -2,17 +2,21 @@
 // (B, H, T, headDim), causal scaled dot-product attention per head, heads merged and projected
 // by outProj. With useCache the keys and values of earlier calls are kept (a KV cache), so
 // generation feeds only the new token each step.
-import type { Tensor } from '@llm/tensor';
+import { causalSoftmax, type Tensor } from '@llm/tensor';
 import { Dropout } from '../layers/dropout.js';
 import { Linear } from '../layers/linear.js';
 import { Module } from '../module.js';
-import { causalMask } from './causal-mask.js';
 import { KVCache } from './kv-cache.js';
 import { checkAttention, checkInput, type MultiHeadOptions, numHeadsOf } from './options.js';
 
 export interface AttentionForwardOptions {
   /** Attend to (and add to) the keys and values cached by earlier calls. */
   useCache?: boolean;
+  /**
+   * Called with the attention weights softmax(mask(QKᵀ)/√headDim), (B, H, T, numKeys), before
+   * dropout: what an attention view draws. The tensor lives in the caller's tidy scope.
+   */
+  onAttentionWeights?: (weights: Tensor) => void;
 }
 
 export class MultiHeadAttention extends Module {
@@ -65,21 +69,24 @@ export class MultiHeadAttention extends Module {
     let keys = heads(this.wKey.forward(x));
     let values = heads(this.wValue.forward(x));
     if (opts.useCache) ({ keys, values } = this.#cache.append(keys, values));
-    return this.outProj.forward(this.attend(queries, keys, values, offset));
+    return this.outProj.forward(this.attend(queries, keys, values, offset, opts.onAttentionWeights));
   }
 
   /**
    * Causal attention of queries (B, H, T, headDim) at positions offset.. against keys and values
    * (B, H, numKeys, headDim) → context (B, T, dOut), before outProj. Batched decoding calls it once
-   * per sequence, each against its own cache.
+   * per sequence, each against its own cache. onWeights sees the weights as forward's option says.
    */
-  attend(queries: Tensor, keys: Tensor, values: Tensor, offset: number): Tensor {
+  attend(queries: Tensor, keys: Tensor, values: Tensor, offset: number, onWeights?: (weights: Tensor) => void): Tensor {
     const [B, , T] = queries.shape;
     const numKeys = keys.shape[2];
-    let attnScores = queries.matmul(keys.transpose(2, 3)); // (B, H, T, numKeys)
-    // a single query is the newest token: it may see every key
-    if (T > 1) attnScores = attnScores.maskedFill(causalMask(queries.backend, this.contextLength, T, numKeys, offset), -Infinity);
-    const attnWeights = this.dropout.forward(attnScores.mul(1 / Math.sqrt(this.headDim)).softmax(-1));
+    const attnScores = queries.matmul(keys.transpose(2, 3)); // (B, H, T, numKeys)
+    // query i (at position offset + i) sees keys [0, offset + i]; a single query is the newest
+    // token and sees every key. The mask is applied inside the softmax kernel: no (T, numKeys) mask.
+    const scale = 1 / Math.sqrt(this.headDim);
+    const weights = causalSoftmax(attnScores, { scale, offset: T > 1 ? offset : numKeys - 1 });
+    onWeights?.(weights);
+    const attnWeights = this.dropout.forward(weights);
     return attnWeights.matmul(values).transpose(1, 2).reshape(B, T, this.dOut); // (B, T, dOut)
   }
 
