@@ -57,4 +57,14 @@ describe('llm with a Llama-architecture model', () => {
     const generated = async (model: string) => (await runCli(['generate', '--model', model, '--temperature', '0', '-n', '6', '--no-prompt', 'Hello'])).out;
     expect(await generated(to)).toBe(await generated(modelDir));
   });
+
+  it('finetune instruct --lora-rank trains adapters on it; the result generates with its tokenizer', { timeout: 120_000 }, async () => {
+    const out = join(dir, 'instruct');
+    const r = await runCli(['finetune', 'instruct', '--model', modelDir, '--lora-rank', '2', '--builtin-size', '40', '--max-entries', '40', '--max-test', '1',
+      '--max-new-tokens', '3', '--steps', '2', '--batch-size', '4', '--max-length', '64', '--eval-iter', '1', '--eval-every', '1', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(readdirSync(join(out, 'model')).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+    const g = await runCli(['generate', '--model', out, '--temperature', '0', '-n', '3', 'Hi']);
+    expect(g.code, g.err).toBe(0);
+  });
 });

@@ -35,7 +35,7 @@ describe('loadBaseModel', () => {
     const want = await logits(model, probe);
     const loaded = await loadBaseModel(join(dir, 'checkpoints'));
     expect(loaded.config).toEqual(config);
-    expectClose(await logits(loaded, probe), want, 1e-6, 'checkpoint logits');
+    expectClose(await logits(loaded as GPTModel, probe), want, 1e-6, 'checkpoint logits');
   });
 
   it('says what is missing when the checkpoint has no config', async () => {

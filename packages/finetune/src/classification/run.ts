@@ -2,15 +2,12 @@
 // `llm finetune classify`: data → balanced 70/10/20 split (saved as CSV) → padded datasets →
 // a GPT with an n-class head → training with @llm/train's Trainer → accuracy and loss on
 // train/validation/test → the saved classifier and metrics.json.
-import type { GPTModel } from '@llm/gpt';
-import { AdamW, DataLoader, type TrainResult } from '@llm/train';
-import { Trainer } from '@llm/train/node';
+import { GPTModel } from '@llm/gpt';
+import { DataLoader, type TrainResult } from '@llm/train';
 import { manualSeed } from '@llm/tensor';
-import { percent, type StartingPoint, startingModel, type TrainingSettings, useBackend, writeJson } from '../common/run.js';
+import { type FinetunableModel, percent, type StartingPoint, type TrainingSettings } from '../common/run.js';
+import { type FinetuneTask, runFinetune } from '../common/skeleton.js';
 import { shuffled } from '../common/shuffle.js';
-import { endOfTextId } from '../common/tokenizer.js';
-import { saveLoRA } from '../lora/lora-file.js';
-import { replaceLinearWithLoRA, mergeLoRA } from '../lora/replace.js';
 import { calcAccuracyLoader, evaluateClassifierLoader } from './accuracy.js';
 import { saveClassifier } from './classifier-file.js';
 import { parameterCounts, prepareClassifier } from './classifier.js';
@@ -98,100 +95,121 @@ async function prepareSplits(o: ClassificationFinetuneOptions, seed: number, log
 
 const DEFAULT_MAX_LENGTH = 256;
 
-export async function runClassificationFinetune(o: ClassificationFinetuneOptions = {}): Promise<ClassificationFinetuneResult> {
-  const t0 = performance.now();
-  const log = o.log ?? ((line: string) => console.log(line));
-  const { epochs = 5, batchSize = 8, lr = 5e-5, weightDecay = 0.1, evalFreq = 50, evalIter = 5, seed = 123, outDir = 'runs/finetune-classify' } = o;
-  await useBackend(o.backend);
-  const { join } = await import('node:path');
+interface Sets {
+  trainSet: SpamDataset;
+  valSet: SpamDataset;
+  testSet: SpamDataset;
+  trainLoader: DataLoader;
+  valLoader: DataLoader;
+  testLoader: DataLoader;
+  maxLength: number;
+  splitPaths: string[];
+  labels: string[];
+  epochAccuracies: ClassificationFinetuneResult['epochAccuracies'];
+}
+interface Outcome extends Record<string, unknown> {
+  metrics: ClassificationMetrics;
+}
 
-  const { splits, labels } = await prepareSplits(o, seed, log);
-  const splitPaths = await saveSplits(outDir, splits, labels);
-  const { model, source, tokenizer } = await startingModel(o, seed, 'runClassificationFinetune');
-  const { contextLength } = model.config;
-  const padTokenId = endOfTextId(tokenizer);
-  const trainSet = new SpamDataset(splits.train, tokenizer, { labels, maxLength: o.maxLength, contextLength: o.maxLength !== undefined ? contextLength : Math.min(contextLength, DEFAULT_MAX_LENGTH), padTokenId });
-  const maxLength = trainSet.maxLength;
-  const valSet = new SpamDataset(splits.validation, tokenizer, { labels, maxLength, padTokenId });
-  const testSet = new SpamDataset(splits.test, tokenizer, { labels, maxLength, padTokenId });
-  if (trainSet.length === 0) throw new Error('runClassificationFinetune: the training split is empty (too few examples)');
-  const trainLoader = new DataLoader(trainSet, { batchSize, shuffle: true, dropLast: trainSet.length >= batchSize, seed });
-  const valLoader = new DataLoader(valSet, { batchSize });
-  const testLoader = new DataLoader(testSet, { batchSize });
-  log(`Splits: ${trainSet.length} train, ${valSet.length} validation, ${testSet.length} test, ${maxLength} tokens each; saved to ${splitPaths.join(', ')}.`);
+/** A GPT with a classification head: the classifier file stores a GPTModel. */
+function asGPT(model: FinetunableModel): GPTModel {
+  if (!(model instanceof GPTModel)) throw new Error(`runClassificationFinetune: classification fine-tunes GPT models; ${model.constructor.name} is not one (use runInstructionFinetune)`);
+  return model;
+}
 
-  // the new head is drawn from the seeded global generator, as the book seeds torch before replacing it
-  manualSeed(seed);
-  const trainableBeforeLoRA = o.lora ? parameterCounts(prepareClassifier(model, { numClasses: labels.length, trainableBlocks: 'all' })).trainable : undefined;
-  if (o.lora) replaceLinearWithLoRA(model, o.lora.rank, o.lora.alpha);
-  else prepareClassifier(model, { numClasses: labels.length, trainableBlocks: o.trainableBlocks, trainFinalNorm: o.trainFinalNorm });
-  const parameters = { ...parameterCounts(model), trainableBeforeLoRA };
-  log(`Model: ${source} (${model.config.nLayers} layers, embDim ${model.config.embDim}, context ${contextLength}); ${parameters.trainable.toLocaleString('en-US')} of ${parameters.total.toLocaleString('en-US')} parameters train${o.lora ? ` (LoRA rank ${o.lora.rank}, alpha ${o.lora.alpha})` : ` (trainableBlocks ${o.trainableBlocks ?? 1})`}.`);
-
-  const accuracyOn = async (n?: number) => {
+function classificationTask(o: ClassificationFinetuneOptions): FinetuneTask<Awaited<ReturnType<typeof prepareSplits>> & { splitPaths: string[] }, Sets, Outcome> {
+  const accuracyOn = async (model: FinetunableModel, sets: Sets, n?: number) => {
     model.eval();
     try {
-      return { train: await calcAccuracyLoader(trainLoader, model, n), validation: await calcAccuracyLoader(valLoader, model, n), test: await calcAccuracyLoader(testLoader, model, n) };
+      return { train: await calcAccuracyLoader(sets.trainLoader, model, n), validation: await calcAccuracyLoader(sets.valLoader, model, n), test: await calcAccuracyLoader(sets.testLoader, model, n) };
     } finally {
       model.train();
     }
   };
-  const before = await accuracyOn(evalIter);
-  log(`Before fine-tuning (${evalIter} batches each): training accuracy ${percent(before.train)}, validation ${percent(before.validation)}, test ${percent(before.test)}.`);
-
-  const epochAccuracies: ClassificationFinetuneResult['epochAccuracies'] = [];
-  const trainer = new Trainer({
-    model, trainLoader, valLoader, optimizer: new AdamW(model.trainableParameters(), { lr, weightDecay }),
-    epochs, maxSteps: o.maxSteps, evalFreq, evalIter, seed, outDir, progress: o.progress ?? true, log: o.log,
-    lr, schedule: o.schedule ?? 'constant', warmup: o.warmup ?? 0.1, initialLr: lr / 10, minLr: lr / 10, clipGradNorm: o.clipGradNorm, clipAfterWarmup: false,
-    onEpoch: async ({ epoch }) => {
-      model.eval();
-      try {
-        const train = await calcAccuracyLoader(trainLoader, model, evalIter);
-        const validation = await calcAccuracyLoader(valLoader, model, evalIter);
-        epochAccuracies.push({ epoch, train, validation });
-        const line = `Epoch ${epoch}: training accuracy ${percent(train)} | validation accuracy ${percent(validation)}`;
-        log(line);
-      } finally {
-        model.train();
-      }
-    },
-  });
-  const tTrain = performance.now();
-  const training = await trainer.fit();
-  const trainSeconds = (performance.now() - tTrain) / 1000;
-
-  model.eval();
-  const [train, val, test] = [await evaluateClassifierLoader(trainLoader, model), await evaluateClassifierLoader(valLoader, model), await evaluateClassifierLoader(testLoader, model)];
-  const metrics: ClassificationMetrics = {
-    trainAccuracy: train.accuracy, valAccuracy: val.accuracy, testAccuracy: test.accuracy,
-    trainLoss: train.loss, valLoss: val.loss, testLoss: test.loss,
-  };
-  log(`Training accuracy: ${percent(metrics.trainAccuracy)}, validation accuracy: ${percent(metrics.valAccuracy)}, test accuracy: ${percent(metrics.testAccuracy)} (${trainSeconds.toFixed(1)} s of training).`);
-
-  let adapters: string | undefined;
-  if (o.lora) {
-    adapters = join(outDir, 'lora-adapters.safetensors');
-    // the new head's frozen base weights are random, not in the pretrained model: they travel with the adapters
-    await saveLoRA(model, adapters, { extra: ['outHead.linear.weight', 'outHead.linear.bias'], metadata: { labels: JSON.stringify(labels), maxLength: String(maxLength) } });
-    mergeLoRA(model);
-  }
-  const classifier = new TextClassifier(model, { labels, maxLength, tokenizer, padTokenId });
-  const classifierPath = join(outDir, 'classifier');
-  await saveClassifier(classifier, classifierPath);
-  const metricsPath = join(outDir, 'metrics.json');
-  const seconds = (performance.now() - t0) / 1000;
-  const examples = { train: trainSet.length, validation: valSet.length, test: testSet.length };
-  await writeJson(metricsPath, {
-    task: 'classification', data: o.data ?? 'spam-assassin', model: source, labels, examples, maxLength, ...metrics, initial: before, epochAccuracies,
-    parameters, lora: o.lora ?? null, config: { ...model.config }, hyper: { epochs, maxSteps: o.maxSteps ?? null, batchSize, lr, weightDecay, schedule: o.schedule ?? 'constant', warmup: o.schedule === 'cosine' ? (o.warmup ?? 0.1) : null, clipGradNorm: o.clipGradNorm ?? null, evalFreq, evalIter, seed, trainableBlocks: o.lora ? null : (o.trainableBlocks ?? 1) },
-    steps: training.step, trainSeconds, seconds, trainLosses: training.trainLosses, valLosses: training.valLosses,
-  });
-  log(`Saved the classifier to ${classifierPath}${adapters ? `, the LoRA adapters to ${adapters}` : ''} and the metrics to ${metricsPath}.`);
-  model.eval();
   return {
-    classifier, model, labels, ...metrics, initial: { trainAccuracy: before.train, valAccuracy: before.validation, testAccuracy: before.test },
-    examples, maxLength, parameters, epochAccuracies, training, seconds, trainSeconds,
-    paths: { outDir, classifier: classifierPath, metrics: metricsPath, splits: splitPaths, adapters },
+    name: 'classification',
+    op: 'runClassificationFinetune',
+    defaults: { epochs: 5, evalFreq: 50, outDir: 'runs/finetune-classify' },
+    async loadData({ seed, outDir }, log) {
+      const prepared = await prepareSplits(o, seed, log);
+      return { ...prepared, splitPaths: await saveSplits(outDir, prepared.splits, prepared.labels) };
+    },
+    async datasets({ splits, labels, splitPaths }, { model, tokenizer, padTokenId, settings: { batchSize, seed }, log }) {
+      asGPT(model);
+      const { contextLength } = model.config;
+      const trainSet = new SpamDataset(splits.train, tokenizer, { labels, maxLength: o.maxLength, contextLength: o.maxLength !== undefined ? contextLength : Math.min(contextLength, DEFAULT_MAX_LENGTH), padTokenId });
+      const maxLength = trainSet.maxLength;
+      const valSet = new SpamDataset(splits.validation, tokenizer, { labels, maxLength, padTokenId });
+      const testSet = new SpamDataset(splits.test, tokenizer, { labels, maxLength, padTokenId });
+      if (trainSet.length === 0) throw new Error('runClassificationFinetune: the training split is empty (too few examples)');
+      log(`Splits: ${trainSet.length} train, ${valSet.length} validation, ${testSet.length} test, ${maxLength} tokens each; saved to ${splitPaths.join(', ')}.`);
+      return {
+        trainSet, valSet, testSet, maxLength, splitPaths, labels, epochAccuracies: [],
+        trainLoader: new DataLoader(trainSet, { batchSize, shuffle: true, dropLast: trainSet.length >= batchSize, seed }),
+        valLoader: new DataLoader(valSet, { batchSize }),
+        testLoader: new DataLoader(testSet, { batchSize }),
+      };
+    },
+    prepare(model, { labels, maxLength }, { settings: { seed } }, lora) {
+      // the new head is drawn from the seeded global generator, as the book seeds torch before replacing it
+      manualSeed(seed);
+      const numClasses = labels.length;
+      if (lora) {
+        const trainableBeforeLoRA = parameterCounts(prepareClassifier(asGPT(model), { numClasses, trainableBlocks: 'all' })).trainable;
+        // the new head's frozen base weights are random, not in the pretrained model: they travel with the adapters
+        return { note: '', trainableBeforeLoRA, saveLoRA: { extra: ['outHead.linear.weight', 'outHead.linear.bias'], metadata: { labels: JSON.stringify(labels), maxLength: String(maxLength) } } };
+      }
+      prepareClassifier(asGPT(model), { numClasses, trainableBlocks: o.trainableBlocks, trainFinalNorm: o.trainFinalNorm });
+      return { note: ` (trainableBlocks ${o.trainableBlocks ?? 1})` };
+    },
+    async before(model, sets, { settings: { evalIter }, log }) {
+      const before = await accuracyOn(model, sets, evalIter);
+      log(`Before fine-tuning (${evalIter} batches each): training accuracy ${percent(before.train)}, validation ${percent(before.validation)}, test ${percent(before.test)}.`);
+      return before;
+    },
+    trainerHooks(model, sets, { settings: { evalIter }, log }) {
+      return {
+        onEpoch: async ({ epoch }) => {
+          model.eval();
+          try {
+            const train = await calcAccuracyLoader(sets.trainLoader, model, evalIter);
+            const validation = await calcAccuracyLoader(sets.valLoader, model, evalIter);
+            sets.epochAccuracies.push({ epoch, train, validation });
+            log(`Epoch ${epoch}: training accuracy ${percent(train)} | validation accuracy ${percent(validation)}`);
+          } finally {
+            model.train();
+          }
+        },
+      };
+    },
+    async evaluate(model, sets, { log }, trainSeconds) {
+      const [train, val, test] = [await evaluateClassifierLoader(sets.trainLoader, model), await evaluateClassifierLoader(sets.valLoader, model), await evaluateClassifierLoader(sets.testLoader, model)];
+      const metrics: ClassificationMetrics = {
+        trainAccuracy: train.accuracy, valAccuracy: val.accuracy, testAccuracy: test.accuracy,
+        trainLoss: train.loss, valLoss: val.loss, testLoss: test.loss,
+      };
+      log(`Training accuracy: ${percent(metrics.trainAccuracy)}, validation accuracy: ${percent(metrics.valAccuracy)}, test accuracy: ${percent(metrics.testAccuracy)} (${trainSeconds.toFixed(1)} s of training).`);
+      const examples = { train: sets.trainSet.length, validation: sets.valSet.length, test: sets.testSet.length };
+      return { outcome: { metrics }, metrics: { data: o.data ?? 'spam-assassin', labels: sets.labels, examples, maxLength: sets.maxLength, ...metrics, epochAccuracies: sets.epochAccuracies } };
+    },
+    async save(model, { labels, maxLength }, { tokenizer, padTokenId, settings: { outDir }, join }) {
+      const classifier = new TextClassifier(asGPT(model), { labels, maxLength, tokenizer, padTokenId });
+      const path = join(outDir, 'classifier');
+      await saveClassifier(classifier, path);
+      return { path, extra: { classifier } };
+    },
+    hyper: () => ({ trainableBlocks: o.lora ? null : (o.trainableBlocks ?? 1) }),
+  };
+}
+
+export async function runClassificationFinetune(o: ClassificationFinetuneOptions = {}): Promise<ClassificationFinetuneResult> {
+  const r = await runFinetune(classificationTask(o), o);
+  const { sets, initial } = r;
+  return {
+    classifier: r.saved.classifier as TextClassifier, model: asGPT(r.model), labels: sets.labels, ...r.outcome.metrics,
+    initial: { trainAccuracy: initial.train, valAccuracy: initial.validation, testAccuracy: initial.test },
+    examples: { train: sets.trainSet.length, validation: sets.valSet.length, test: sets.testSet.length }, maxLength: sets.maxLength,
+    parameters: r.parameters, epochAccuracies: sets.epochAccuracies, training: r.training, seconds: r.seconds, trainSeconds: r.trainSeconds,
+    paths: { outDir: r.paths.outDir, classifier: r.paths.model, metrics: r.paths.metrics, splits: sets.splitPaths, adapters: r.paths.adapters },
   };
 }

@@ -1,14 +1,15 @@
 // Where a fine-tuning starts: GPT-2 weights (a Hugging Face folder, or a name downloaded to the
-// cache), a model saved by @llm/gpt's saveModel (a folder or a .safetensors file, as @llm/train's
+// cache), a Llama / SmolLM2 / Qwen3 folder or name (Hugging Face's layout, with its tokenizer.json),
+// a model saved by @llm/gpt's saveModel (a folder or a .safetensors file, as @llm/train's
 // pretraining demo writes), or a @llm/train Trainer checkpoint (a folder with checkpoint.json, or
 // a checkpoints folder with latest.json) whose config records the GPT config.
-import { type GPTConfig, GPTModel, validateConfig } from '@llm/gpt';
-import { loadPretrained } from '@llm/gpt/node';
-import { loadEncoding, type Encoding } from '@llm/tokenizer';
+import { type GPTConfig, GPTModel, type LlamaModel, pretrainedModelNames, resolvePretrainedModel, validateConfig } from '@llm/gpt';
+import { defaultCacheDir, loadPretrained } from '@llm/gpt/node';
+import { fromHFTokenizerJson, loadEncoding, type Encoding } from '@llm/tokenizer';
 import { type Json } from '@llm/train';
 import { loadCheckpoint, resolveCheckpointDir } from '@llm/train/node';
 
-export type ModelSource = string | GPTModel;
+export type ModelSource = string | GPTModel | LlamaModel;
 
 async function isCheckpoint(path: string): Promise<boolean> {
   try {
@@ -56,17 +57,10 @@ export async function findTokenizer(source: string): Promise<{ tokenizer: Encodi
   return undefined;
 }
 
-/** A GPTModel from any of the sources above (a GPTModel passes through). */
-export async function loadBaseModel(source: ModelSource): Promise<GPTModel> {
+/** A GPTModel or LlamaModel from any of the sources above (a model passes through). */
+export async function loadBaseModel(source: ModelSource): Promise<GPTModel | LlamaModel> {
   if (typeof source !== 'string') return source;
-  if (!(await isCheckpoint(source))) {
-    const model = await loadPretrained(source);
-    if (!(model instanceof GPTModel)) {
-      model.dispose();
-      throw new Error(`loadBaseModel: ${source} is a ${model.constructor.name}; these pipelines fine-tune GPT models`);
-    }
-    return model;
-  }
+  if (!(await isCheckpoint(source))) return loadPretrained(source);
   const ckpt = await loadCheckpoint(source);
   try {
     const config = configFromMeta(ckpt.meta, source);
@@ -76,5 +70,33 @@ export async function loadBaseModel(source: ModelSource): Promise<GPTModel> {
   } finally {
     for (const t of Object.values(ckpt.model)) t.dispose();
     for (const s of Object.values(ckpt.optimizer?.state ?? {})) for (const v of Object.values(s)) if (typeof v !== 'number') v.dispose();
+  }
+}
+
+/** The Hugging Face folder of a Llama / Qwen3 source (a folder, a weights file in one, or a known name in the cache), if it is one. */
+export async function llamaFolderOf(source: string): Promise<string | undefined> {
+  const { readFile, stat } = await import('node:fs/promises');
+  const { dirname, join } = await import('node:path');
+  let dir: string;
+  const info = await stat(source).catch(() => undefined);
+  if (info) dir = info.isDirectory() ? source : dirname(source);
+  else if (pretrainedModelNames().some((n) => n.toLowerCase() === source.toLowerCase())) dir = join(await defaultCacheDir(), resolvePretrainedModel(source).name);
+  else return undefined;
+  const text = await readFile(join(dir, 'config.json'), 'utf8').catch(() => undefined);
+  const type = text === undefined ? undefined : (JSON.parse(text) as { model_type?: unknown }).model_type;
+  return type === 'llama' || type === 'qwen3' ? dir : undefined;
+}
+
+/** A Llama / Qwen3 model's tokenizer: the Hugging Face tokenizer.json in its folder. */
+export async function hfTokenizerIn(dir: string): Promise<Encoding> {
+  const { readFile } = await import('node:fs/promises');
+  const { basename, join } = await import('node:path');
+  const path = join(dir, 'tokenizer.json');
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) throw new Error(`findTokenizer: ${dir} has no tokenizer.json (a Llama / Qwen3 model needs its Hugging Face tokenizer)`);
+  try {
+    return fromHFTokenizerJson(text, { name: basename(dir) });
+  } catch (e) {
+    throw new Error(`findTokenizer: ${path}: ${(e as Error).message}`);
   }
 }

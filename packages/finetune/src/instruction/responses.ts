@@ -21,6 +21,8 @@ export interface GenerateResponsesOptions {
   maxNewTokens?: number;
   /** Stop token (default <|endoftext|>, 50256). */
   eosId?: number;
+  /** More end tokens (a Llama / Qwen3 model's end of turn). */
+  stopIds?: readonly number[];
   /** Greedy by default (temperature 0). */
   temperature?: number;
   topK?: number;
@@ -43,7 +45,7 @@ export async function generateResponses(
     for (const [i, entry] of entries.entries()) {
       const prompt = encodeOrdinary(tokenizer, formatInput(entry));
       const ids = await generate(model, prompt, {
-        maxNewTokens: opts.maxNewTokens ?? 256, eosId: opts.eosId ?? PAD_TOKEN_ID,
+        maxNewTokens: opts.maxNewTokens ?? 256, eosId: opts.eosId ?? PAD_TOKEN_ID, stopIds: opts.stopIds,
         temperature: opts.temperature, topK: opts.topK, seed: opts.seed,
       });
       const all = Array.from(await ids.data());

@@ -2,15 +2,9 @@
 // the book's 85/10/5 split → tokenized prompts with a padding/masking collate → training with
 // @llm/train's Trainer → answers to the test prompts saved beside the references → exact match,
 // ROUGE-L and (optionally) an LLM judge → the saved model and metrics.json.
-import { type GPTModel } from '@llm/gpt';
-import { saveModel } from '@llm/gpt/node';
-import { AdamW, calcLossLoader, type TrainResult } from '@llm/train';
-import { Trainer } from '@llm/train/node';
-import { saveTokenizerBeside, type StartingPoint, startingModel, type TrainingSettings, useBackend, writeJson } from '../common/run.js';
-import { endOfTextId } from '../common/tokenizer.js';
-import { parameterCounts } from '../classification/classifier.js';
-import { saveLoRA } from '../lora/lora-file.js';
-import { mergeLoRA, replaceLinearWithLoRA } from '../lora/replace.js';
+import { calcLossLoader, type TrainResult } from '@llm/train';
+import { type FinetunableModel, saveFinetunedModel, type StartingPoint, type TrainingSettings } from '../common/run.js';
+import { type FinetuneTask, runFinetune } from '../common/skeleton.js';
 import { builtinInstructionData } from './builtin-data.js';
 import { loadInstructionData } from './data-file.js';
 import { splitInstructionData } from './data.js';
@@ -43,7 +37,7 @@ export interface InstructionFinetuneOptions extends StartingPoint, TrainingSetti
 }
 
 export interface InstructionFinetuneResult {
-  model: GPTModel;
+  model: FinetunableModel;
   examples: { train: number; validation: number; test: number };
   trainLoss: number;
   valLoss: number;
@@ -61,98 +55,111 @@ export interface InstructionFinetuneResult {
   paths: { outDir: string; model: string; responses: string; metrics: string; adapters?: string };
 }
 
-export async function runInstructionFinetune(o: InstructionFinetuneOptions = {}): Promise<InstructionFinetuneResult> {
-  const t0 = performance.now();
-  const log = o.log ?? ((line: string) => console.log(line));
-  const { epochs = 2, batchSize = 8, lr = 5e-5, weightDecay = 0.1, evalFreq = 5, evalIter = 5, seed = 123, outDir = 'runs/finetune-instruct' } = o;
-  await useBackend(o.backend);
-  const { join } = await import('node:path');
+type Split = ReturnType<typeof splitInstructionData<InstructionEntry>>;
+interface Sets {
+  split: Split;
+  trainLoader: InstructionDataLoader;
+  valLoader: InstructionDataLoader;
+  testLoader: InstructionDataLoader;
+  collate: { allowedMaxLength: number; maskPrompt: boolean; padTokenId: number };
+}
+interface Outcome extends Record<string, unknown> {
+  losses: { trainLoss: number; valLoss: number; testLoss: number };
+  responses: EntryWithResponse[];
+  scores: Omit<OfflineScores, 'perEntry'>;
+  judge?: JudgeResult & { url: string; model: string };
+  responsesPath: string;
+  generateSeconds: number;
+}
 
-  const data = o.data ?? 'builtin';
-  let entries: InstructionEntry[] = data === 'builtin' ? builtinInstructionData({ size: o.builtinSize, seed }) : await loadInstructionData(data);
-  if (o.maxEntries !== undefined) entries = entries.slice(0, o.maxEntries);
-  const split = splitInstructionData(entries);
-  log(`Data: ${data === 'builtin' ? 'the builtin offline dataset' : data}, ${entries.length} entries: ${split.train.length} train, ${split.test.length} test, ${split.validation.length} validation.`);
-  if (split.train.length === 0 || split.validation.length === 0) throw new Error(`runInstructionFinetune: ${entries.length} entries leave an empty training or validation split; use more data`);
-
-  const { model, source, tokenizer } = await startingModel(o, seed, 'runInstructionFinetune');
-  const allowedMaxLength = Math.min(o.allowedMaxLength ?? model.config.contextLength, model.config.contextLength);
-  const padTokenId = endOfTextId(tokenizer);
-  const collate = { allowedMaxLength, maskPrompt: o.maskPrompt ?? false, padTokenId };
-  const trainSet = new InstructionDataset(split.train, tokenizer);
-  const trainLoader = new InstructionDataLoader(trainSet, { batchSize, shuffle: true, dropLast: trainSet.length >= batchSize, seed, ...collate });
-  const valLoader = new InstructionDataLoader(new InstructionDataset(split.validation, tokenizer), { batchSize, ...collate });
-  const testLoader = new InstructionDataLoader(new InstructionDataset(split.test, tokenizer), { batchSize, ...collate });
-
-  if (o.lora) replaceLinearWithLoRA(model, o.lora.rank, o.lora.alpha);
-  else model.unfreeze();
-  const parameters = parameterCounts(model);
-  log(`Model: ${source} (${model.config.nLayers} layers, embDim ${model.config.embDim}, context ${model.config.contextLength}); ${parameters.trainable.toLocaleString('en-US')} of ${parameters.total.toLocaleString('en-US')} parameters train${o.lora ? ` (LoRA rank ${o.lora.rank}, alpha ${o.lora.alpha})` : ''}.`);
-
-  model.eval();
-  const initial = { trainLoss: await calcLossLoader(trainLoader, model, evalIter), valLoss: await calcLossLoader(valLoader, model, evalIter) };
-  model.train();
-  log(`Before fine-tuning (${evalIter} batches): training loss ${initial.trainLoss.toFixed(3)}, validation loss ${initial.valLoss.toFixed(3)}.`);
-
-  const trainer = new Trainer({
-    model, trainLoader, valLoader, optimizer: new AdamW(model.trainableParameters(), { lr, weightDecay }),
-    epochs, maxSteps: o.maxSteps, evalFreq, evalIter, seed, outDir, progress: o.progress ?? true, log: o.log,
-    lr, schedule: o.schedule ?? 'constant', warmup: o.warmup ?? 0.1, initialLr: lr / 10, minLr: lr / 10, clipGradNorm: o.clipGradNorm, clipAfterWarmup: false,
-    sample: { startContext: formatInput(split.validation[0]), tokenizer, maxNewTokens: 35 },
-  });
-  const tTrain = performance.now();
-  const training = await trainer.fit();
-  const trainSeconds = (performance.now() - tTrain) / 1000;
-
-  model.eval();
-  const losses = {
-    trainLoss: await calcLossLoader(trainLoader, model),
-    valLoss: await calcLossLoader(valLoader, model),
-    testLoss: await calcLossLoader(testLoader, model),
-  };
-  log(`Training loss ${losses.trainLoss.toFixed(3)}, validation loss ${losses.valLoss.toFixed(3)}, test loss ${losses.testLoss.toFixed(3)} (${trainSeconds.toFixed(1)} s of training).`);
-
-  const testEntries = split.test.slice(0, o.maxTestEntries ?? split.test.length);
-  const tGen = performance.now();
-  const responses = await generateResponses(model, tokenizer, testEntries, {
-    maxNewTokens: o.maxNewTokens ?? 256, eosId: padTokenId,
-    onResponse: (i, n) => { if ((i + 1) % 10 === 0 || i + 1 === n) log(`Generated ${i + 1}/${n} test responses`); },
-  });
-  const generateSeconds = (performance.now() - tGen) / 1000;
-  const responsesPath = join(outDir, 'instruction-data-with-response.json');
-  await saveResponses(responsesPath, responses);
-  const { perEntry: _perEntry, ...scores } = scoreResponses(responses);
-  log(`Test responses saved to ${responsesPath}: exact match ${(100 * scores.exactMatch).toFixed(1)}%, ROUGE-L F1 ${scores.rougeL.toFixed(3)} over ${scores.count}.`);
-
-  let judge: InstructionFinetuneResult['judge'];
-  if (o.judge) {
-    const { url } = resolveJudgeEndpoint(o.judge);
-    const result = await judgeResponses(responses, o.judge);
-    judge = { ...result, url, model: o.judge.model ?? 'llama3' };
-    log(`Judge ${judge.model} at ${url}: average score ${result.average.toFixed(2)} over ${result.scores.length - result.failures.length} of ${result.scores.length} answers.`);
-  }
-
-  let adapters: string | undefined;
-  if (o.lora) {
-    adapters = join(outDir, 'lora-adapters.safetensors');
-    await saveLoRA(model, adapters);
-    mergeLoRA(model);
-  }
-  const modelPath = await saveModel(model, join(outDir, 'model'), { metadata: { task: 'instruction' } });
-  await saveTokenizerBeside(join(outDir, 'model'), tokenizer);
-  const metricsPath = join(outDir, 'metrics.json');
-  const seconds = (performance.now() - t0) / 1000;
-  const examples = { train: split.train.length, validation: split.validation.length, test: split.test.length };
-  await writeJson(metricsPath, {
-    task: 'instruction', data, model: source, examples, ...losses, initial, scores, testResponses: responses.length,
-    judge: judge ? { url: judge.url, model: judge.model, average: judge.average, scored: judge.scores.length - judge.failures.length, failures: judge.failures } : null,
-    parameters, lora: o.lora ?? null, config: { ...model.config },
-    hyper: { epochs, maxSteps: o.maxSteps ?? null, batchSize, lr, weightDecay, schedule: o.schedule ?? 'constant', warmup: o.schedule === 'cosine' ? (o.warmup ?? 0.1) : null, clipGradNorm: o.clipGradNorm ?? null, evalFreq, evalIter, seed, maskPrompt: collate.maskPrompt, allowedMaxLength, maxNewTokens: o.maxNewTokens ?? 256 },
-    steps: training.step, trainSeconds, generateSeconds, seconds, trainLosses: training.trainLosses, valLosses: training.valLosses,
-  });
-  log(`Saved the model to ${modelPath}${adapters ? `, the LoRA adapters to ${adapters}` : ''} and the metrics to ${metricsPath}.`);
+function instructionTask(o: InstructionFinetuneOptions): FinetuneTask<{ data: string; entries: InstructionEntry[]; split: Split }, Sets, Outcome> {
   return {
-    model, examples, ...losses, initial, responses, scores, judge, parameters, training, seconds, trainSeconds, generateSeconds,
-    paths: { outDir, model: modelPath, responses: responsesPath, metrics: metricsPath, adapters },
+    name: 'instruction',
+    op: 'runInstructionFinetune',
+    defaults: { epochs: 2, evalFreq: 5, outDir: 'runs/finetune-instruct' },
+    async loadData({ seed }, log) {
+      const data = o.data ?? 'builtin';
+      let entries: InstructionEntry[] = data === 'builtin' ? builtinInstructionData({ size: o.builtinSize, seed }) : await loadInstructionData(data);
+      if (o.maxEntries !== undefined) entries = entries.slice(0, o.maxEntries);
+      const split = splitInstructionData(entries);
+      log(`Data: ${data === 'builtin' ? 'the builtin offline dataset' : data}, ${entries.length} entries: ${split.train.length} train, ${split.test.length} test, ${split.validation.length} validation.`);
+      if (split.train.length === 0 || split.validation.length === 0) throw new Error(`runInstructionFinetune: ${entries.length} entries leave an empty training or validation split; use more data`);
+      return { data, entries, split };
+    },
+    async datasets({ split }, { model, tokenizer, padTokenId, settings: { batchSize, seed } }) {
+      const { contextLength } = model.config;
+      const allowedMaxLength = Math.min(o.allowedMaxLength ?? contextLength, contextLength);
+      const collate = { allowedMaxLength, maskPrompt: o.maskPrompt ?? false, padTokenId };
+      const trainSet = new InstructionDataset(split.train, tokenizer);
+      return {
+        split, collate,
+        trainLoader: new InstructionDataLoader(trainSet, { batchSize, shuffle: true, dropLast: trainSet.length >= batchSize, seed, ...collate }),
+        valLoader: new InstructionDataLoader(new InstructionDataset(split.validation, tokenizer), { batchSize, ...collate }),
+        testLoader: new InstructionDataLoader(new InstructionDataset(split.test, tokenizer), { batchSize, ...collate }),
+      };
+    },
+    prepare(model, _sets, _ctx, lora) {
+      if (!lora) model.unfreeze();
+      return { note: '' };
+    },
+    async before(model, { trainLoader, valLoader }, { settings: { evalIter }, log }) {
+      model.eval();
+      const initial = { trainLoss: await calcLossLoader(trainLoader, model, evalIter), valLoss: await calcLossLoader(valLoader, model, evalIter) };
+      log(`Before fine-tuning (${evalIter} batches): training loss ${initial.trainLoss.toFixed(3)}, validation loss ${initial.valLoss.toFixed(3)}.`);
+      return initial;
+    },
+    trainerHooks(_model, { split }, { tokenizer }) {
+      return { sample: { startContext: formatInput(split.validation[0]), tokenizer, maxNewTokens: 35 } };
+    },
+    async evaluate(model, { split, trainLoader, valLoader, testLoader }, { tokenizer, padTokenId, stopIds, settings: { outDir }, log, join }, trainSeconds) {
+      const losses = {
+        trainLoss: await calcLossLoader(trainLoader, model),
+        valLoss: await calcLossLoader(valLoader, model),
+        testLoss: await calcLossLoader(testLoader, model),
+      };
+      log(`Training loss ${losses.trainLoss.toFixed(3)}, validation loss ${losses.valLoss.toFixed(3)}, test loss ${losses.testLoss.toFixed(3)} (${trainSeconds.toFixed(1)} s of training).`);
+      const testEntries = split.test.slice(0, o.maxTestEntries ?? split.test.length);
+      const tGen = performance.now();
+      const responses = await generateResponses(model, tokenizer, testEntries, {
+        maxNewTokens: o.maxNewTokens ?? 256, eosId: padTokenId, stopIds,
+        onResponse: (i, n) => { if ((i + 1) % 10 === 0 || i + 1 === n) log(`Generated ${i + 1}/${n} test responses`); },
+      });
+      const generateSeconds = (performance.now() - tGen) / 1000;
+      const responsesPath = join(outDir, 'instruction-data-with-response.json');
+      await saveResponses(responsesPath, responses);
+      const { perEntry: _perEntry, ...scores } = scoreResponses(responses);
+      log(`Test responses saved to ${responsesPath}: exact match ${(100 * scores.exactMatch).toFixed(1)}%, ROUGE-L F1 ${scores.rougeL.toFixed(3)} over ${scores.count}.`);
+      let judge: Outcome['judge'];
+      if (o.judge) {
+        const { url } = resolveJudgeEndpoint(o.judge);
+        const result = await judgeResponses(responses, o.judge);
+        judge = { ...result, url, model: o.judge.model ?? 'llama3' };
+        log(`Judge ${judge.model} at ${url}: average score ${result.average.toFixed(2)} over ${result.scores.length - result.failures.length} of ${result.scores.length} answers.`);
+      }
+      const examples = { train: split.train.length, validation: split.validation.length, test: split.test.length };
+      return {
+        outcome: { losses, responses, scores, judge, responsesPath, generateSeconds },
+        metrics: {
+          data: o.data ?? 'builtin', examples, ...losses, scores, testResponses: responses.length, generateSeconds,
+          judge: judge ? { url: judge.url, model: judge.model, average: judge.average, scored: judge.scores.length - judge.failures.length, failures: judge.failures } : null,
+        },
+      };
+    },
+    async save(_model, _sets, ctx) {
+      return { path: await saveFinetunedModel(ctx, ctx.join(ctx.settings.outDir, 'model'), { task: 'instruction' }) };
+    },
+    hyper: (_ctx, { collate }) => ({ maskPrompt: collate.maskPrompt, allowedMaxLength: collate.allowedMaxLength, maxNewTokens: o.maxNewTokens ?? 256 }),
+  };
+}
+
+export async function runInstructionFinetune(o: InstructionFinetuneOptions = {}): Promise<InstructionFinetuneResult> {
+  const r = await runFinetune(instructionTask(o), o);
+  const { split } = r.sets;
+  const { losses, responses, scores, judge, responsesPath, generateSeconds } = r.outcome;
+  return {
+    model: r.model, examples: { train: split.train.length, validation: split.validation.length, test: split.test.length }, ...losses,
+    initial: r.initial as InstructionFinetuneResult['initial'], responses, scores, judge, parameters: r.parameters, training: r.training,
+    seconds: r.seconds, trainSeconds: r.trainSeconds, generateSeconds,
+    paths: { outDir: r.paths.outDir, model: r.paths.model, responses: responsesPath, metrics: r.paths.metrics, adapters: r.paths.adapters },
   };
 }
