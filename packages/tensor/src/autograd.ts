@@ -16,20 +16,22 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs fn without recording a graph (evaluation, generation, optimizer updates). */
+/**
+ * Runs fn without recording a graph (evaluation, generation, optimizer updates). Synchronous, as
+ * tidy: the switch is global, so across an await it would also turn gradients off for whatever
+ * else runs meanwhile. Await outside, or call noGrad in each synchronous piece.
+ */
 export function noGrad<T>(fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = false;
   try {
     const r = fn();
     if (r && typeof (r as { then?: unknown }).then === 'function') {
-      return (r as unknown as Promise<unknown>).finally(() => (gradEnabled = prev)) as T;
+      throw new Error('noGrad: fn returned a Promise; noGrad cannot span an await (gradients would stay off for everything that runs meanwhile). Call noGrad around the synchronous parts');
     }
-    gradEnabled = prev;
     return r;
-  } catch (e) {
+  } finally {
     gradEnabled = prev;
-    throw e;
   }
 }
 

@@ -5,12 +5,18 @@
 import type { Storage } from './backend.js';
 import type { Tensor } from './tensor.js';
 
-const refCounts = new Map<Storage, number>();
+// Weak: a storage whose tensors were all forgotten (never disposed) can still be collected, and
+// the backend's FinalizationRegistry then reclaims its buffer; the counters below keep showing it
+// as live, so a leak is visible in memoryStats() rather than silent.
+const refCounts = new WeakMap<Storage, number>();
 const scopes: Set<Tensor>[] = [];
 let liveTensors = 0;
+let liveStorages = 0;
 
 export function retainStorage(s: Storage): void {
-  refCounts.set(s, (refCounts.get(s) ?? 0) + 1);
+  const n = refCounts.get(s) ?? 0;
+  if (n === 0) liveStorages++;
+  refCounts.set(s, n + 1);
   liveTensors++;
 }
 
@@ -20,6 +26,7 @@ export function releaseStorage(s: Storage): void {
   if (n > 0) refCounts.set(s, n);
   else {
     refCounts.delete(s);
+    liveStorages--;
     s.backend.free(s);
   }
 }
@@ -55,7 +62,7 @@ export function tidy<T extends TidyResult>(fn: () => T): T {
     throw new Error('tidy: fn returned a Promise; tidy cannot span an await (read values back outside the scope)');
   }
   const survivors = new Set<Tensor>();
-  collectTensors(result, survivors, 0);
+  collectTensors(result, survivors, new Set());
   const parent = scopes[scopes.length - 1];
   for (const t of scope) {
     if (survivors.has(t)) parent?.add(t);
@@ -64,10 +71,12 @@ export function tidy<T extends TidyResult>(fn: () => T): T {
   return result;
 }
 
-function collectTensors(v: unknown, out: Set<Tensor>, depth: number): void {
-  if (!v || typeof v !== 'object' || depth > 4) return;
+/** Every tensor inside v, at any depth of arrays and plain objects (each object visited once). */
+function collectTensors(v: unknown, out: Set<Tensor>, seen: Set<object>): void {
+  if (!v || typeof v !== 'object' || seen.has(v)) return;
+  seen.add(v);
   if (isTensor(v)) { out.add(v); return; }
-  for (const x of Array.isArray(v) ? v : Object.values(v)) collectTensors(x, out, depth + 1);
+  for (const x of Array.isArray(v) ? v : Object.values(v)) collectTensors(x, out, seen);
 }
 
 function isTensor(v: object): v is Tensor {
@@ -76,5 +85,5 @@ function isTensor(v: object): v is Tensor {
 
 /** Live tensors (views count once each) and the backend buffers behind them. */
 export function memoryStats(): { tensors: number; storages: number } {
-  return { tensors: liveTensors, storages: refCounts.size };
+  return { tensors: liveTensors, storages: liveStorages };
 }

@@ -170,4 +170,33 @@ describe.each(testBackends())('memory (%s)', (backend) => {
   it('tidy refuses an async fn: a scope cannot span an await', () => {
     expect(() => tidy((async () => zeros([1])) as unknown as () => Tensor)).toThrow(/cannot span an await/);
   });
+
+  it('tidy keeps returned tensors at any depth of arrays and objects', () => {
+    const before = memoryStats().tensors;
+    const out = tidy(() => {
+      zeros([2]); // freed
+      return { a: [[[[[{ b: [zeros([3])] }]]]]] };
+    });
+    const deep = out.a[0][0][0][0][0].b[0];
+    expect(deep.isDisposed).toBe(false);
+    expect(memoryStats().tensors).toBe(before + 1);
+    deep.dispose();
+  });
+});
+
+describe('memory: forgotten tensors (cpu)', () => {
+  it('a tensor never disposed does not pin its storage: once collected, the backend reclaims the buffer', async () => {
+    const gc = findGC();
+    if (!gc) return; // no way to force a collection here
+    const cpuBackend = getBackend('cpu');
+    const buffersBefore = cpuBackend.memory().buffers;
+    (() => { for (let i = 0; i < 50; i++) zeros([1000]); })(); // dropped without dispose()
+    expect(cpuBackend.memory().buffers).toBe(buffersBefore + 50);
+    for (let i = 0; i < 10 && cpuBackend.memory().buffers > buffersBefore; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10)); // FinalizationRegistry callbacks run after the collection
+    }
+    // at most as many as before: buffers that earlier tests forgot may be collected too
+    expect(cpuBackend.memory().buffers).toBeLessThanOrEqual(buffersBefore);
+  });
 });

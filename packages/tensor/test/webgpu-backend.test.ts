@@ -142,10 +142,12 @@ describe.runIf(gpu)('webgpu backend', () => {
     const [early, late] = snapshots;
     expect(late.tensors).toBe(early.tensors);
     expect(late.storages).toBe(early.storages);
-    expect(late.gpu.buffers).toBe(early.gpu.buffers);
-    expect(late.gpu.bytes).toBe(early.gpu.bytes);
-    expect(late.gpu.gpuBuffers).toBe(early.gpu.gpuBuffers);
-    expect(late.gpu.gpuBytes).toBe(early.gpu.gpuBytes);
+    // never more; fewer when buffers that earlier tests forgot are collected meanwhile (the reference
+    // counts hold storages weakly, so the backend's FinalizationRegistry reclaims them)
+    expect(late.gpu.buffers).toBeLessThanOrEqual(early.gpu.buffers);
+    expect(late.gpu.bytes).toBeLessThanOrEqual(early.gpu.bytes);
+    expect(late.gpu.gpuBuffers).toBeLessThanOrEqual(early.gpu.gpuBuffers);
+    expect(late.gpu.gpuBytes).toBeLessThanOrEqual(early.gpu.gpuBytes);
   });
 
   it('freed buffers are reused, and the pool gives back to the device what it may not keep', async () => {

@@ -5,8 +5,7 @@
 import { causalSoftmax, type Tensor } from '@llm/tensor';
 import { Dropout } from '../layers/dropout.js';
 import { Linear } from '../layers/linear.js';
-import { Module } from '../module.js';
-import { KVCache } from './kv-cache.js';
+import { CachedAttention } from './cached.js';
 import { checkAttention, checkInput, type MultiHeadOptions, numHeadsOf } from './options.js';
 
 export interface AttentionForwardOptions {
@@ -19,7 +18,7 @@ export interface AttentionForwardOptions {
   onAttentionWeights?: (weights: Tensor) => void;
 }
 
-export class MultiHeadAttention extends Module {
+export class MultiHeadAttention extends CachedAttention {
   readonly dIn: number;
   readonly dOut: number;
   readonly contextLength: number;
@@ -30,7 +29,6 @@ export class MultiHeadAttention extends Module {
   wValue: Linear;
   outProj: Linear;
   dropout: Dropout;
-  #cache: KVCache;
 
   constructor(opts: MultiHeadOptions) {
     super();
@@ -47,28 +45,18 @@ export class MultiHeadAttention extends Module {
     this.wValue = new Linear(this.dIn, this.dOut, lin);
     this.outProj = new Linear(this.dOut, this.dOut, opts);
     this.dropout = new Dropout(opts.dropout ?? 0);
-    this.#cache = new KVCache(this.contextLength);
-  }
-
-  /** Tokens in the KV cache. */
-  get cacheLength(): number {
-    return this.#cache.length;
-  }
-
-  resetCache(): void {
-    this.#cache.reset();
   }
 
   /** x (B, T, dIn) → (B, T, dOut). With useCache, x holds the tokens after the cached ones. */
   forward(x: Tensor, opts: AttentionForwardOptions = {}): Tensor {
-    const offset = opts.useCache ? this.#cache.length : 0;
+    const offset = opts.useCache ? this.kvCache.length : 0;
     checkInput('MultiHeadAttention', x, this.dIn, this.contextLength, offset);
     const [B, T] = x.shape;
     const heads = (t: Tensor) => t.view(B, T, this.numHeads, this.headDim).transpose(1, 2); // (B, H, T, headDim)
     const queries = heads(this.wQuery.forward(x));
     let keys = heads(this.wKey.forward(x));
     let values = heads(this.wValue.forward(x));
-    if (opts.useCache) ({ keys, values } = this.#cache.append(keys, values));
+    if (opts.useCache) ({ keys, values } = this.kvCache.append(keys, values));
     return this.outProj.forward(this.attend(queries, keys, values, offset, opts.onAttentionWeights));
   }
 
@@ -90,8 +78,4 @@ export class MultiHeadAttention extends Module {
     return attnWeights.matmul(values).transpose(1, 2).reshape(B, T, this.dOut); // (B, T, dOut)
   }
 
-  override dispose(): void {
-    this.#cache.reset();
-    super.dispose();
-  }
 }
