@@ -47,6 +47,8 @@ export class Encoding {
   private readonly regex: RegExp | null;
   private readonly scratch = new BpeScratch();
   private buf = new Uint8Array(1024);
+  /** Reused for decoding short id lists (streaming pushes one id at a time). */
+  private decodeBuf = new Uint8Array(256);
   private readonly cache = new PieceCache(MAX_CACHE_ENTRIES);
   private scratchLen = 0;
   /** Ids of the call in progress: filling a typed array and copying it once is faster than growing a number[]. */
@@ -175,21 +177,22 @@ export class Encoding {
     }
     const { tokenBytes, tokenStart } = this.t;
     const n = this.nVocab;
-    // Room for 4 bytes a token (GPT-2 averages under 3 on English), grown when a text needs more.
-    let out = new Uint8Array(ids.length * 4 + 64);
-    let at = 0;
+    // One pass to check the ids and size the output, one to copy: no regrowth, however long the tokens are.
+    let total = 0;
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k];
       if (id >>> 0 !== id || id >= n) this.badId(op, ids, k);
-      const s = tokenStart[id];
+      const len = tokenStart[id + 1] - tokenStart[id];
+      if (len === 0) this.badId(op, ids, k);
+      total += len;
+    }
+    const out = total <= this.decodeBuf.length ? this.decodeBuf : new Uint8Array(total);
+    if (out.length <= 1 << 16) this.decodeBuf = out;
+    let at = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k];
       const e = tokenStart[id + 1];
-      if (s === e) this.badId(op, ids, k);
-      if (at + (e - s) > out.length) {
-        const grown = new Uint8Array(Math.max(out.length * 2, at + (e - s)));
-        grown.set(out.subarray(0, at));
-        out = grown;
-      }
-      for (let j = s; j < e; j++) out[at++] = tokenBytes[j];
+      for (let j = tokenStart[id]; j < e; j++) out[at++] = tokenBytes[j];
     }
     return out.subarray(0, at);
   }
