@@ -79,9 +79,10 @@ export async function tokenizerFor(source: string): Promise<Encoding> {
 /** Whether path (a folder, or a weights file in one) holds a Hugging Face Llama / Qwen3 model. */
 export async function isLlamaFolder(path: string): Promise<boolean> {
   const { dirname } = await import('node:path');
-  const { readFile } = await import('node:fs/promises');
+  const { readRegularFile } = await import('@llm/gpt/node');
   const dir = path.endsWith('.safetensors') ? dirname(path) : path;
-  const text = await readFile(join(dir, 'config.json'), 'utf8').catch(() => undefined);
+  // not a regular file (a FIFO would block): not a Llama folder; the loader then names the problem
+  const text = await readRegularFile(join(dir, 'config.json')).catch(() => undefined);
   if (text === undefined) return false;
   try {
     const type = (JSON.parse(text) as { model_type?: unknown }).model_type;
@@ -94,10 +95,10 @@ export async function isLlamaFolder(path: string): Promise<boolean> {
 /** A Llama / Qwen3 model's own tokenizer: the Hugging Face tokenizer.json beside its config.json. */
 async function hfTokenizerBeside(modelPath: string): Promise<Encoding> {
   const { basename, dirname } = await import('node:path');
-  const { readFile } = await import('node:fs/promises');
+  const { readRegularFile } = await import('@llm/gpt/node');
   const dir = modelPath.endsWith('.safetensors') ? dirname(modelPath) : modelPath;
   const file = join(dir, 'tokenizer.json');
-  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const text = existsSync(file) ? await readRegularFile(file).catch((e: Error) => { throw new CliError(e.message); }) : undefined;
   if (text === undefined) throw new CliError(`${dir} has no tokenizer.json: a Llama / Qwen3 model needs its Hugging Face tokenizer (llm download fetches it)`);
   const { fromHFTokenizerJson } = await import('@llm/tokenizer');
   try {
@@ -112,16 +113,20 @@ export async function ownVocabulary(modelPath: string): Promise<{ file: string; 
   const { dirname } = await import('node:path');
   const file = join(modelPath.endsWith('.safetensors') ? dirname(modelPath) : modelPath, 'tokenizer.json');
   if (!existsSync(file)) return undefined;
-  const { readFile } = await import('node:fs/promises');
-  let json: { format?: unknown };
+  const { readRegularFile } = await import('@llm/gpt/node');
+  const text = await readRegularFile(file).catch((e: Error) => { throw new CliError(e.message); });
+  let json: { format?: unknown; model?: unknown };
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
     throw new CliError(`${file} is not valid JSON: ${(e as Error).message}`);
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CliError(`${file}: must be a JSON object (a tokenizer), got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
   const { encodingFormat } = await import('@llm/tokenizer');
+  if (json.format === encodingFormat) return { file, json };
   // a Hugging Face tokenizer.json beside GPT-2's weights is GPT-2's own vocabulary
-  return json.format === encodingFormat ? { file, json } : undefined;
+  if (json.format === undefined && typeof json.model === 'object' && json.model !== null) return undefined;
+  throw new CliError(`${file}: neither @llm/tokenizer's format ('format': ${JSON.stringify(encodingFormat)}, got ${JSON.stringify(json.format)}) nor a Hugging Face tokenizer (no 'model' object)`);
 }
 
 async function tokenizerBeside(modelPath: string): Promise<Encoding> {
