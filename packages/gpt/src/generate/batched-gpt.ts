@@ -5,54 +5,21 @@
 // KV cache (at its own offset), so sequences of different lengths need no padding and no
 // attention mask beyond the causal one of a prompt; a decoding step's attention is one query
 // per sequence, which is cheap next to the weight matrices.
-import { KVCache, type MultiHeadAttention } from '@llm/nn';
-import { cat, indexSelect, noGrad, type Tensor, tensor, tidy } from '@llm/tensor';
+import type { MultiHeadAttention } from '@llm/nn';
+import { cat, indexSelect, noGrad, type Tensor, tidy } from '@llm/tensor';
 import type { GPTModel } from '../model/gpt-model.js';
-import { type BatchedDecoder, type BatchEntry, checkBatch, type DecodeSlot } from './batched.js';
-
-class GPTSlot implements DecodeSlot {
-  readonly caches: KVCache[];
-
-  constructor(nLayers: number, contextLength: number) {
-    this.caches = Array.from({ length: nLayers }, () => new KVCache(contextLength));
-  }
-
-  get length(): number {
-    return this.caches[0]?.length ?? 0;
-  }
-
-  reset(): void {
-    for (const c of this.caches) c.reset();
-  }
-}
-
-/** Where each entry's tokens sit in the packed row, and the position of its first one. */
-interface Packed {
-  slot: GPTSlot;
-  start: number;
-  count: number;
-  offset: number;
-}
+import type { BatchedDecoder, BatchEntry } from './batched.js';
+import { LayerCachesSlot, type Packed, packBatch } from './packing.js';
 
 export function gptBatchedDecoder(model: GPTModel): BatchedDecoder {
   const { contextLength, vocabSize, nLayers } = model.config;
   return {
     contextLength,
     vocabSize,
-    newSlot: () => new GPTSlot(nLayers, contextLength),
+    newSlot: () => new LayerCachesSlot(nLayers, contextLength),
     step(batch: readonly BatchEntry[]): Tensor {
-      checkBatch('GPTModel batched step', batch, contextLength, vocabSize);
-      const packed: Packed[] = [];
-      let n = 0;
-      for (const { slot, ids } of batch) {
-        if (!(slot instanceof GPTSlot) || slot.caches.length !== nLayers) throw new Error('GPTModel batched step: a slot from another decoder');
-        packed.push({ slot, start: n, count: ids.length, offset: slot.length });
-        n += ids.length;
-      }
-      const backend = model.tokEmb.weight.backend;
-      const ids = tensor(Int32Array.from(batch.flatMap((e) => e.ids)), { shape: [1, n], backend });
-      const positions = tensor(Int32Array.from(packed.flatMap((p) => Array.from({ length: p.count }, (_, i) => p.offset + i))), { shape: [n], backend });
-      const lastRows = tensor(Int32Array.from(packed.map((p) => p.start + p.count - 1)), { shape: [packed.length], backend });
+      const { packed, ids, lastRows, positions: positionsOf, dispose } = packBatch('GPTModel batched step', batch, model.config, model.tokEmb.weight.backend);
+      const positions = positionsOf();
       try {
         return noGrad(() => tidy(() => {
           let x = model.tokEmb.forward(ids).add(model.posEmb.forward(positions)); // (1, N, C)
@@ -65,9 +32,7 @@ export function gptBatchedDecoder(model: GPTModel): BatchedDecoder {
           return model.outHead.forward(model.finalNorm.forward(last)).reshape(packed.length, vocabSize); // (B, vocab)
         }));
       } finally {
-        ids.dispose();
-        positions.dispose();
-        lastRows.dispose();
+        dispose();
       }
     },
   };

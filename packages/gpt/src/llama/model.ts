@@ -6,6 +6,7 @@
 import {
   type AttentionForwardOptions, Embedding, GroupedQueryAttention, Linear, Module, RMSNorm, RotaryEmbedding, Sequential, SwiGLUFeedForward,
 } from '@llm/nn';
+import { CausalLanguageModel } from '../model/causal-lm.js';
 import { assign, defaultGenerator, type Generator, noGrad, randn, type Tensor } from '@llm/tensor';
 import type { BatchedDecoder } from '../generate/batched.js';
 import { llamaBatchedDecoder } from './batched.js';
@@ -44,7 +45,7 @@ export interface LlamaModelOptions {
   generator?: Generator;
 }
 
-export class LlamaModel extends Module {
+export class LlamaModel extends CausalLanguageModel {
   readonly config: Readonly<LlamaConfig>;
   tokEmb: Embedding;
   trfBlocks: Sequential<LlamaBlock>;
@@ -52,7 +53,6 @@ export class LlamaModel extends Module {
   outHead: Linear;
   /** The cos/sin tables every layer shares (not a parameter). */
   readonly rope: RotaryEmbedding;
-  #cached = 0;
 
   constructor(config: LlamaConfig, opts: LlamaModelOptions = {}) {
     super();
@@ -69,42 +69,16 @@ export class LlamaModel extends Module {
     if (init === 'normal') initNormal(this, opts.generator ?? defaultGenerator);
   }
 
-  /** Makes the output head use the token embedding's weight (one tensor, trained once). */
-  tieWeights(): this {
-    if (this.outHead.weight !== this.tokEmb.weight) {
-      this.outHead.weight.dispose();
-      this.outHead.weight = this.tokEmb.weight;
-    }
-    return this;
-  }
-
-  get weightsTied(): boolean {
-    return this.outHead.weight === this.tokEmb.weight;
-  }
-
-  /** Tokens in the KV cache. */
-  get cacheLength(): number {
-    return this.#cached;
-  }
-
-  resetCache(): void {
-    for (const block of this.trfBlocks) block.att.resetCache();
-    this.#cached = 0;
-  }
-
   /** ids int32 (B, T) → logits (B, T, vocabSize). */
   forward(ids: Tensor, opts: { useCache?: boolean; lastTokenOnly?: boolean } = {}): Tensor {
-    const name = this.constructor.name;
-    if (ids.dtype !== 'int32') throw new TypeError(`${name}.forward: ids must be int32 token ids, got ${ids.dtype} [${ids.shape.join(', ')}]`);
-    if (ids.ndim !== 2) throw new Error(`${name}.forward: expected ids (batch, tokens), got [${ids.shape.join(', ')}]`);
+    const offset = this.forwardOffset(ids, opts.useCache);
     const T = ids.shape[1];
-    const offset = opts.useCache ? this.#cached : 0;
     if (offset + T > this.config.contextLength) {
-      throw new RangeError(`${name}.forward: ${T} tokens${offset ? ` after ${offset} cached ones` : ''} exceed the context length ${this.config.contextLength}`);
+      throw new RangeError(`${this.constructor.name}.forward: ${T} tokens${offset ? ` after ${offset} cached ones` : ''} exceed the context length ${this.config.contextLength}`);
     }
     let x = this.tokEmb.forward(ids); // (B, T, embDim)
     for (const block of this.trfBlocks) x = block.forward(x, { useCache: opts.useCache });
-    if (opts.useCache) this.#cached += T;
+    if (opts.useCache) this.cached(T);
     if (opts.lastTokenOnly) x = x.narrow(1, T - 1, 1);
     return this.outHead.forward(this.finalNorm.forward(x)); // (B, T, vocabSize)
   }

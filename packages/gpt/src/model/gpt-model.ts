@@ -1,12 +1,13 @@
 // Section 4.6's GPT model: token + position embeddings, a stack of transformer blocks, a final
 // LayerNorm and a linear head to vocabulary logits. With useCache the blocks keep the keys and
 // values of earlier calls, so generation feeds one new token per step.
-import { Dropout, Embedding, type InitOptions, LayerNorm, Linear, Module, Sequential } from '@llm/nn';
+import { Dropout, Embedding, type InitOptions, LayerNorm, Linear, Sequential } from '@llm/nn';
 import { arange, type Generator, type Tensor } from '@llm/tensor';
 import { validateConfig } from '../config.js';
 import type { BatchedDecoder } from '../generate/batched.js';
 import { gptBatchedDecoder } from '../generate/batched-gpt.js';
 import type { GPTConfig } from '../io/hf-config.js';
+import { CausalLanguageModel } from './causal-lm.js';
 import { initGPT2Weights } from './init-gpt2.js';
 import { TransformerBlock } from './transformer-block.js';
 
@@ -34,7 +35,7 @@ export interface GPTForwardOptions {
   hidden?: boolean;
 }
 
-export class GPTModel extends Module {
+export class GPTModel extends CausalLanguageModel {
   readonly config: Readonly<GPTConfig>;
   tokEmb: Embedding;
   posEmb: Embedding;
@@ -42,7 +43,6 @@ export class GPTModel extends Module {
   trfBlocks: Sequential<TransformerBlock>;
   finalNorm: LayerNorm;
   outHead: Linear;
-  #cached = 0;
 
   constructor(config: GPTConfig, opts: GPTModelOptions = {}) {
     super();
@@ -61,40 +61,10 @@ export class GPTModel extends Module {
     if (init === 'gpt2') initGPT2Weights(this, opts.generator);
   }
 
-  /** Makes the output head use the token embedding's weight (one tensor, trained once), as GPT-2. */
-  tieWeights(): this {
-    if (this.outHead.weight !== this.tokEmb.weight) {
-      if (this.outHead.weight.shape.join() !== this.tokEmb.weight.shape.join()) {
-        throw new Error(`tieWeights: the head's weight [${this.outHead.weight.shape.join(', ')}] does not match the token embedding [${this.tokEmb.weight.shape.join(', ')}]`);
-      }
-      this.outHead.weight.dispose();
-      this.outHead.weight = this.tokEmb.weight;
-    }
-    return this;
-  }
-
-  /** Whether the output head shares the token embedding's weight. */
-  get weightsTied(): boolean {
-    return this.outHead.weight === this.tokEmb.weight;
-  }
-
-  /** Tokens in the KV cache. */
-  get cacheLength(): number {
-    return this.#cached;
-  }
-
-  /** Empties every block's KV cache. */
-  resetCache(): void {
-    for (const block of this.trfBlocks) block.att.resetCache();
-    this.#cached = 0;
-  }
-
   /** ids int32 (B, T) → logits (B, T, vocabSize). */
   forward(ids: Tensor, opts: GPTForwardOptions = {}): Tensor {
-    if (ids.dtype !== 'int32') throw new TypeError(`GPTModel.forward: ids must be int32 token ids, got ${ids.dtype} [${ids.shape.join(', ')}]`);
-    if (ids.ndim !== 2) throw new Error(`GPTModel.forward: expected ids (batch, tokens), got [${ids.shape.join(', ')}]`);
+    const offset = this.forwardOffset(ids, opts.useCache);
     const T = ids.shape[1];
-    const offset = opts.useCache ? this.#cached : 0;
     const { contextLength } = this.config;
     if (offset + T > contextLength) {
       throw new RangeError(
@@ -107,7 +77,7 @@ export class GPTModel extends Module {
     const posEmbeds = this.posEmb.forward(arange(offset, offset + T, 1, { backend: ids.backend })); // (T, embDim)
     let x = this.dropEmb.forward(tokEmbeds.add(posEmbeds));
     for (const block of this.trfBlocks) x = block.forward(x, { useCache: opts.useCache });
-    if (opts.useCache) this.#cached += T;
+    if (opts.useCache) this.cached(T);
     if (opts.lastTokenOnly) x = x.narrow(1, T - 1, 1);
     if (opts.hidden) return this.finalNorm.forward(x); // (B, T, embDim)
     return this.outHead.forward(this.finalNorm.forward(x)); // (B, T, vocabSize)

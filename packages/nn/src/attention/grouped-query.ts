@@ -11,8 +11,8 @@ import { Dropout } from '../layers/dropout.js';
 import { Linear } from '../layers/linear.js';
 import { RMSNorm } from '../layers/rms-norm.js';
 import type { RotaryEmbedding } from '../layers/rope.js';
-import { Module } from '../module.js';
-import { KVCache } from './kv-cache.js';
+import { CachedAttention } from './cached.js';
+import type { KVCache } from './kv-cache.js';
 import type { AttentionForwardOptions } from './multi-head.js';
 import { checkInput } from './options.js';
 
@@ -34,7 +34,7 @@ export interface GroupedQueryOptions extends InitOptions {
   dropout?: number;
 }
 
-export class GroupedQueryAttention extends Module {
+export class GroupedQueryAttention extends CachedAttention {
   readonly dIn: number;
   readonly numHeads: number;
   readonly numKVHeads: number;
@@ -48,7 +48,6 @@ export class GroupedQueryAttention extends Module {
   kNorm: RMSNorm | null;
   dropout: Dropout;
   readonly rope: RotaryEmbedding;
-  #cache: KVCache;
 
   constructor(opts: GroupedQueryOptions) {
     super();
@@ -67,22 +66,12 @@ export class GroupedQueryAttention extends Module {
     this.qNorm = opts.qkNormEps === undefined ? null : new RMSNorm(this.headDim, opts.qkNormEps);
     this.kNorm = opts.qkNormEps === undefined ? null : new RMSNorm(this.headDim, opts.qkNormEps);
     this.dropout = new Dropout(opts.dropout ?? 0);
-    this.#cache = new KVCache(this.contextLength);
-  }
-
-  /** Tokens in the KV cache. */
-  get cacheLength(): number {
-    return this.#cache.length;
-  }
-
-  resetCache(): void {
-    this.#cache.reset();
   }
 
   /** x (B, T, dIn) → (B, T, dIn). With useCache, x holds the tokens after the cached ones. */
   forward(x: Tensor, opts: AttentionForwardOptions = {}): Tensor {
-    const offset = opts.useCache ? this.#cache.length : 0;
-    return this.forwardWith(x, offset, opts.useCache ? this.#cache : null);
+    const offset = opts.useCache ? this.kvCache.length : 0;
+    return this.forwardWith(x, offset, opts.useCache ? this.kvCache : null);
   }
 
   /**
@@ -121,10 +110,6 @@ export class GroupedQueryAttention extends Module {
     return weights.matmul(values).view(B, H, T, D).transpose(1, 2).reshape(B, T, H * D); // (B, T, H·D)
   }
 
-  override dispose(): void {
-    this.#cache.reset();
-    super.dispose();
-  }
 }
 
 /** 1 where the query at offset + i would see a key at j > offset + i: (numQueries, numKeys). */
