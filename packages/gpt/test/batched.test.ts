@@ -155,6 +155,8 @@ describe('embed', () => {
     expectMaxAbsDiff(projected.map((p) => p * scale), meanLogits, 1e-4, 'head(embedding) vs mean logits');
     await expect(embed(model, [])).rejects.toThrow(/at least one token/);
     await expect(embed(model, Array(17).fill(1))).rejects.toThrow(/context length 16/);
+    const logitsOnly = { config: model.config, forward: (ids: Parameters<typeof model.forward>[0]) => model.forward(ids) };
+    await expect(embed(logitsOnly, ids)).rejects.toThrow(/gave \[1, 6, 96\], not \(1, T, 32\): it does not provide hidden states/);
   });
 
 });

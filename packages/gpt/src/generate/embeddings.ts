@@ -7,7 +7,7 @@ import { noGrad, type Tensor, tensor, tidy } from '@llm/tensor';
 export interface EmbeddingModel {
   /** ids int32 (1, T) → (1, T, embDim) with hidden: true. */
   forward(ids: Tensor, opts: { hidden: true }): Tensor;
-  config: { contextLength: number; vocabSize: number };
+  config: { contextLength: number; vocabSize: number; embDim: number };
 }
 
 /** The embedding of one token sequence (at most contextLength tokens): mean-pooled final hidden states, L2-normalised. */
@@ -19,8 +19,17 @@ export async function embed(model: EmbeddingModel, ids: readonly number[]): Prom
   if (bad !== undefined) throw new RangeError(`embed: token id ${bad} is outside 0..${vocabSize - 1}`);
   const backend = (model as { parameters?: () => Tensor[] }).parameters?.()[0]?.backend;
   const input = tensor(Int32Array.from(ids), { shape: [1, ids.length], backend });
-  const pooled = noGrad(() => tidy(() => model.forward(input, { hidden: true }).mean(1))); // (1, embDim)
-  input.dispose();
+  let pooled: Tensor;
+  try {
+    pooled = noGrad(() => tidy(() => {
+      const hidden = model.forward(input, { hidden: true }); // (1, T, embDim)
+      // a model whose forward ignores the option would hand back logits: refuse, do not pool them
+      if (hidden.shape[2] !== model.config.embDim) throw new Error(`embed: the model's forward(ids, { hidden: true }) gave [${hidden.shape.join(', ')}], not (1, T, ${model.config.embDim}): it does not provide hidden states`);
+      return hidden.mean(1); // (1, embDim)
+    }));
+  } finally {
+    input.dispose();
+  }
   const v = Float32Array.from((await pooled.data()) as Float32Array);
   pooled.dispose();
   let norm = 0;
