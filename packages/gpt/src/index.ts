@@ -35,3 +35,6 @@ export type { FetchLike } from './io/http.js';
 
 // Llama 3.x, SmolLM2 and Qwen3
 export * from './llama/index.js';
+
+// chat templates (tokenizer_config.json's Jinja, rendered with @huggingface/jinja)
+export * from './chat/index.js';
