@@ -4,6 +4,7 @@
 // decoded in shared batches. Answers are checked against @llm/gpt's own generate/embed run alone.
 import http from 'node:http';
 import { embed, generate } from '@llm/gpt';
+import { memoryStats } from '@llm/tensor';
 import { getEncoding } from '@llm/tokenizer';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
@@ -276,6 +277,24 @@ describe('serving many clients', () => {
     const answers = await Promise.all(prompts.map((prompt, i) => openai.completions.create({ model: 'tiny', prompt, max_tokens: 6 + i, temperature: 0 })));
     for (let i = 0; i < prompts.length; i++) expect(answers[i].choices[0].text).toBe(await greedy(prompts[i], 6 + i));
     expect(Math.max(...batchSizes.slice(stepsBefore))).toBeGreaterThan(1);
+  });
+
+  it('abandoned streams (many at once) each stop their generation and free their KV caches', async () => {
+    await new Promise((r) => setTimeout(r, 50));
+    const storages = memoryStats().storages;
+    const before = events.length;
+    await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      const stream = await openai.completions.create({ model: 'tiny', prompt: `Abandoned ${i}`, max_tokens: 2000, stream: true });
+      let seen = 0;
+      await (async () => {
+        for await (const _ of stream) if (++seen === 1 + (i % 3)) stream.controller.abort();
+      })().catch(() => {});
+    }));
+    await expect.poll(() => events.length, { timeout: 20_000 }).toBe(before + 20);
+    expect(events.slice(before).every((e) => e.finishReason === 'aborted')).toBe(true);
+    await expect.poll(() => memoryStats().storages, { timeout: 5000 }).toBe(storages);
+    const after = await openai.completions.create({ model: 'tiny', prompt: 'Still there?', max_tokens: 3, temperature: 0 });
+    expect(after.choices[0].text).toBe(await greedy('Still there?', 3));
   });
 
   it('keeps answering while a long generation runs', async () => {
