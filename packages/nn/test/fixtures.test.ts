@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CausalAttention, FeedForward, GELU, LayerNorm, type Module, MultiHeadAttention, MultiHeadAttentionWrapper, SelfAttentionV2,
 } from '../src/index.js';
-import { expectClose, type FixtureCase, ourName, readFixture, toTensor } from './helpers/fixtures.js';
+import { expectMatchesFixture, type FixtureCase, ourName, readFixture, toTensor } from './helpers/fixtures.js';
 
 type Forward = Module & { forward(x: ReturnType<typeof toTensor>): ReturnType<typeof toTensor> };
 
@@ -35,23 +35,8 @@ describe('modules match their PyTorch twins', () => {
 
   for (const c of cases) {
     it(`${c.name}: forward, input gradient and weight gradients`, async () => {
-      const module = build(c);
-      const weights = Object.fromEntries(Object.entries(c.weights).map(([k, t]) => [ourName(k), toTensor(t)]));
       // strict: the names and shapes of our parameters are exactly PyTorch's (camelCased)
-      module.loadStateDict(weights);
-      const x = toTensor(c.input, true);
-      const out = module.forward(x);
-      expect(out.shape).toEqual(c.output.shape);
-      expectClose(await out.data(), c.output.data, { what: `${c.name} output` });
-
-      out.backward(toTensor(c.gradOutput));
-      expectClose(await x.grad!.data(), c.gradInput.data, { what: `${c.name} grad input` });
-      const params = module.stateDict();
-      for (const [name, g] of Object.entries(c.gradWeights)) {
-        const p = params[ourName(name)];
-        expect(p.grad, `${name} has a gradient`).not.toBeNull();
-        expectClose(await p.grad!.data(), g.data, { what: `${c.name} grad ${name}` });
-      }
+      await expectMatchesFixture(build(c), c, ourName);
     });
   }
 });

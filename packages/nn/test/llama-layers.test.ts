@@ -5,13 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   GroupedQueryAttention, type Llama3RopeScaling, RMSNorm, RotaryEmbedding, ropeInverseFrequencies, SwiGLUFeedForward,
 } from '../src/index.js';
-import { expectClose, type FixtureCase, readFixture, toTensor } from './helpers/fixtures.js';
-
-interface Forward {
-  forward(x: Tensor): Tensor;
-  loadStateDict?(sd: Record<string, Tensor>): unknown;
-  stateDict?(): Record<string, Tensor>;
-}
+import { expectClose, expectMatchesFixture, type FixtureCase, type FixtureModule, readFixture } from './helpers/fixtures.js';
 
 const HF_NAMES: Record<string, string> = {
   q_proj: 'wQuery', k_proj: 'wKey', v_proj: 'wValue', o_proj: 'outProj', q_norm: 'qNorm', k_norm: 'kNorm',
@@ -24,7 +18,7 @@ function scalingOf(s: Record<string, number> | null): Llama3RopeScaling | null {
   return { ropeType: 'llama3', factor: s.factor, lowFreqFactor: s.low_freq_factor, highFreqFactor: s.high_freq_factor, originalMaxPositionEmbeddings: s.original_max_position_embeddings };
 }
 
-function build(c: FixtureCase): Forward {
+function build(c: FixtureCase): FixtureModule {
   const cfg = c.config as Record<string, never>;
   switch (c.class) {
     case 'RMSNorm': return new RMSNorm(cfg.dim, cfg.eps);
@@ -53,21 +47,8 @@ describe('Llama/Qwen3 layers match their PyTorch twins', () => {
 
   for (const c of cases) {
     it(`${c.name}: forward, input gradient and weight gradients`, async () => {
-      const module = build(c);
-      const weights = Object.fromEntries(Object.entries(c.weights).map(([k, t]) => [ourName(k), toTensor(t)]));
-      module.loadStateDict?.(weights); // strict: our names and shapes are Hugging Face's, renamed
-      const x = toTensor(c.input, true);
-      const out = module.forward(x);
-      expect(out.shape).toEqual(c.output.shape);
-      expectClose(await out.data(), c.output.data, { what: `${c.name} output` });
-      out.backward(toTensor(c.gradOutput));
-      expectClose(await x.grad!.data(), c.gradInput.data, { what: `${c.name} grad input` });
-      const params = module.stateDict?.() ?? {};
-      for (const [name, g] of Object.entries(c.gradWeights)) {
-        const p = params[ourName(name)];
-        expect(p?.grad, `${name} has a gradient`).toBeTruthy();
-        expectClose(await p.grad!.data(), g.data, { what: `${c.name} grad ${name}` });
-      }
+      // strict: our names and shapes are Hugging Face's, renamed
+      await expectMatchesFixture(build(c), c, ourName);
     });
   }
 });

@@ -49,3 +49,30 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
   if (worst >= 0) expect.fail(`${what}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} (tolerance ${atol} + ${rtol}·|expected|)`);
 }
+
+/** What a fixture case runs: a forward, and (for modules with weights) a state dict. */
+export interface FixtureModule {
+  forward(x: Tensor): Tensor;
+  loadStateDict?(sd: Record<string, Tensor>): unknown;
+  stateDict?(): Record<string, Tensor>;
+}
+
+/**
+ * Loads the case's weights (strict: our names, from `rename`, and shapes are PyTorch's), runs the
+ * input forward and backward, and compares the output, the input gradient and every weight gradient.
+ */
+export async function expectMatchesFixture(module: FixtureModule, c: FixtureCase, rename: (pytorchName: string) => string): Promise<void> {
+  module.loadStateDict?.(Object.fromEntries(Object.entries(c.weights).map(([k, t]) => [rename(k), toTensor(t)])));
+  const x = toTensor(c.input, true);
+  const out = module.forward(x);
+  expect(out.shape).toEqual(c.output.shape);
+  expectClose(await out.data(), c.output.data, { what: `${c.name} output` });
+  out.backward(toTensor(c.gradOutput));
+  expectClose(await x.grad!.data(), c.gradInput.data, { what: `${c.name} grad input` });
+  const params = module.stateDict?.() ?? {};
+  for (const [name, g] of Object.entries(c.gradWeights)) {
+    const p = params[rename(name)];
+    expect(p?.grad, `${name} has a gradient`).toBeTruthy();
+    expectClose(await p.grad!.data(), g.data, { what: `${c.name} grad ${name}` });
+  }
+}
