@@ -124,7 +124,6 @@ describe('timeouts', () => {
       socket.on('data', (d) => (got += d));
       socket.on('close', () => resolve(got));
     });
-    const t0 = performance.now();
     const body = await halfSent(`POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"prompt":`);
     const headers = await halfSent(`GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
     expect(body).toMatch(/^HTTP\/1\.1 408/);
