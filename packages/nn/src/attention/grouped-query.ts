@@ -4,7 +4,7 @@
 // optionally Qwen3's RMSNorm of each query and key head before the rotation. headDim is its own
 // setting: Qwen3-0.6B has 16 heads of 128 on a 1024-wide stream. The KV cache holds the KV heads
 // only, numHeads / numKVHeads times smaller than multi-head attention's.
-import { type Backend, type Tensor, tensor } from '@llm/tensor';
+import { causalSoftmax, type Tensor } from '@llm/tensor';
 import { checkPositive } from '../check.js';
 import type { InitOptions } from '../init.js';
 import { Dropout } from '../layers/dropout.js';
@@ -104,17 +104,10 @@ export class GroupedQueryAttention extends CachedAttention {
 
     // each KV head's G query heads as one (G·T)-row matrix: no copy of the keys per query head
     const grouped = queries.reshape(B, KV, G * T, D);
-    let scores = grouped.matmul(keys.transpose(2, 3)).view(B, KV, G, T, numKeys);
-    if (T > 1) scores = scores.maskedFill(causalWindow(queryRows.backend, T, numKeys, offset), -Infinity);
-    const weights = this.dropout.forward(scores.mul(1 / Math.sqrt(D)).softmax(-1)).view(B, KV, G * T, numKeys);
+    const scores = grouped.matmul(keys.transpose(2, 3)).view(B, KV, G, T, numKeys);
+    // the query at offset + i sees keys up to offset + i; the fused softmax masks the rest (no mask tensor)
+    const weights = this.dropout.forward(causalSoftmax(scores, { scale: 1 / Math.sqrt(D), offset })).view(B, KV, G * T, numKeys);
     return weights.matmul(values).view(B, H, T, D).transpose(1, 2).reshape(B, T, H * D); // (B, T, H·D)
   }
 
-}
-
-/** 1 where the query at offset + i would see a key at j > offset + i: (numQueries, numKeys). */
-function causalWindow(backend: Backend, numQueries: number, numKeys: number, offset: number): Tensor {
-  const data = new Float32Array(numQueries * numKeys);
-  for (let i = 0; i < numQueries; i++) data.fill(1, i * numKeys + offset + i + 1, (i + 1) * numKeys);
-  return tensor(data, { shape: [numQueries, numKeys], backend });
 }
