@@ -94,6 +94,6 @@ export interface Backend extends FusedKernels {
   scatterAdd(dst: Storage, index: Storage, src: Storage, outer: number, size: number, inner: number, n: number): void;
   /** Per row of x (rows, cols): the k largest values (descending) and their int32 indices. */
   topk(x: Storage, rows: number, cols: number, k: number, values: Storage, indices: Storage): void;
-  /** In place: AdamW with decoupled weight decay, as torch.optim.AdamW. */
-  adamw(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamWParams): void;
+  /** In place: AdamW with decoupled weight decay, as torch.optim.AdamW. Optional: adamwUpdate composes it from primitives otherwise. */
+  adamw?(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamWParams): void;
 }

@@ -3,6 +3,9 @@
 import type { AdamWParams } from '../backend.js';
 import { shapeStr } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { noGrad } from '../autograd.js';
+import { tidy } from '../memory.js';
+import { add, div, mul, sqrt } from './elementwise.js';
 import { sameBackend } from './util.js';
 
 function checkUpdate(op: string, dst: Tensor, src: Tensor): void {
@@ -34,5 +37,18 @@ export function adamwUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, h
   for (const [name, t] of [['param', param], ['grad', grad], ['m', m], ['v', v]] as const) {
     if (!t.isContiguous || t.offset !== 0 || t.storage.size !== t.size) throw new Error(`adamwUpdate: ${name} must own a dense storage (use contiguous parameters)`);
   }
-  param.backend.adamw(param.storage, grad.storage, m.storage, v.storage, hyper);
+  if (param.backend.adamw) param.backend.adamw(param.storage, grad.storage, m.storage, v.storage, hyper);
+  else adamwComposed(param, grad, m, v, hyper);
+}
+
+/** The same update from primitives, for a backend without a fused AdamW kernel (and as its reference). */
+export function adamwComposed(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, h: AdamWParams): void {
+  const { lr, beta1, beta2, eps, weightDecay, step } = h;
+  noGrad(() => tidy(() => {
+    assign(m, add(mul(m, beta1), mul(grad, 1 - beta1)));
+    assign(v, add(mul(v, beta2), mul(mul(grad, grad), 1 - beta2)));
+    // p ← p·(1 − lr·wd) − (lr / bc1) · m / (√v / √bc2 + eps)
+    const denom = add(div(sqrt(v), Math.sqrt(1 - Math.pow(beta2, step))), eps);
+    assign(param, add(mul(param, 1 - lr * weightDecay), mul(div(m, denom), -lr / (1 - Math.pow(beta1, step)))));
+  }));
 }

@@ -27,6 +27,8 @@ const WASM_UNARY_MIN = 256;
 export class CpuStorage implements Storage {
   readonly size: number;
   readonly dtype: DType;
+  /** Bumped by every kernel that writes into this storage in place (the matmul's kept copies check it). */
+  version = 0;
   constructor(readonly backend: CpuBackend, public data: TypedArray) {
     this.size = data.length;
     this.dtype = data instanceof Float32Array ? 'float32' : 'int32';
@@ -35,6 +37,7 @@ export class CpuStorage implements Storage {
 
 const arr = (s: Storage): TypedArray => (s as CpuStorage).data;
 const EMPTY = new Float32Array(0);
+const written = (s: Storage): void => { (s as CpuStorage).version++; };
 const f32 = (s: Storage, what: string): Float32Array => {
   const d = arr(s);
   if (!(d instanceof Float32Array)) throw new TypeError(`${what}: expected a float32 tensor, got int32`);
@@ -107,6 +110,7 @@ export class CpuBackend implements Backend {
   memory() { return { buffers: this.live, bytes: this.liveBytes }; }
 
   copy(src: View, dst: View): void {
+    written(dst.storage);
     const s = arr(src.storage), d = arr(dst.storage);
     forEachRow(src.shape, [src.strides, dst.strides], [src.offset, dst.offset], ([si, di], n, [ss, ds]) => {
       if (ss === 1 && ds === 1) d.set(s.subarray(si, si + n), di);
@@ -115,6 +119,7 @@ export class CpuBackend implements Backend {
   }
 
   fill(dst: View, value: number): void {
+    written(dst.storage);
     const d = arr(dst.storage);
     forEachRow(dst.shape, [dst.strides], [dst.offset], ([di], n, [ds]) => {
       if (ds === 1) d.fill(value, di, di + n);
@@ -154,6 +159,7 @@ export class CpuBackend implements Backend {
     matmulF32({
       a: f32(a, 'matmul'), aOffset: l.aOffset, b: f32(b, 'matmul'), bOffset: l.bOffset, out: f32(out, 'matmul'), outOffset: 0,
       batch: l.batch, m: l.m, k: l.k, n: l.n, transA: l.transA, transB: l.transB, aBatchStride: l.aBatchStride, bBatchStride: l.bBatchStride,
+      bResident: { key: b, version: (b as CpuStorage).version },
     });
   }
 
@@ -161,18 +167,21 @@ export class CpuBackend implements Backend {
     indexSelectKernel(arr(x), i32(index, 'indexSelect'), outer, size, inner, n, arr(out));
   }
   indexAdd(dst: Storage, index: Storage, src: Storage, outer: number, size: number, inner: number, n: number): void {
+    written(dst);
     indexAddKernel(arr(dst), i32(index, 'indexAdd'), arr(src), outer, size, inner, n);
   }
   gather(x: Storage, index: Storage, outer: number, size: number, inner: number, n: number, out: Storage): void {
     gatherKernel(arr(x), i32(index, 'gather'), outer, size, inner, n, arr(out));
   }
   scatterAdd(dst: Storage, index: Storage, src: Storage, outer: number, size: number, inner: number, n: number): void {
+    written(dst);
     scatterAddKernel(arr(dst), i32(index, 'scatterAdd'), arr(src), outer, size, inner, n);
   }
   topk(x: Storage, rows: number, cols: number, k: number, values: Storage, indices: Storage): void {
     topkKernel(arr(x), rows, cols, k, arr(values), i32(indices, 'topk'));
   }
   adamw(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamWParams): void {
+    written(param); written(m); written(v);
     adamwKernel(f32(param, 'adamw'), f32(grad, 'adamw'), f32(m, 'adamw'), f32(v, 'adamw'), p);
   }
 

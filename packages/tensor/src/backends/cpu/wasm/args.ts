@@ -15,6 +15,8 @@ export interface MatmulArgs {
   aBatchStride: number; bBatchStride: number;
   /** out += A @ B instead of out = A @ B (gradient accumulation). */
   accumulate?: boolean;
+  /** B's storage and its write count: a large B may then stay in the WASM memory between calls (a weight). */
+  bResident?: { key: object; version: number };
 }
 
 const isCount = (x: number): boolean => Number.isInteger(x) && x >= 0;

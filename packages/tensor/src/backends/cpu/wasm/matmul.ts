@@ -9,6 +9,7 @@ import { BLOCKING, planChunks } from './plan.js';
 import { type GemmInstance, type KernelKind, instantiateAsync, instantiateSync, nodeBuiltin } from './runtime.js';
 import { GemmThreadPool } from './threads.js';
 import { profileAdd, profiling } from '../../../profile.js';
+import { residentMatrix, resetResident, scratchStart } from './resident.js';
 
 export type { MatmulArgs } from './args.js';
 export type MatmulKernel = 'auto' | KernelKind | 'js';
@@ -27,6 +28,7 @@ function defaultThreads(): number {
 
 function adopt(instance: GemmInstance): void {
   pool?.terminate();
+  resetResident(); // a new module has a new memory
   gemm = instance;
   pool = GemmThreadPool.create(instance);
   loadError = null;
@@ -78,6 +80,16 @@ export function matmulInfo(): { simd: boolean; relaxedSimd: boolean; threads: nu
   return { simd: g !== null, relaxedSimd: g?.kind === 'relaxed', threads: g && pool ? threads : 1 };
 }
 
+/** End of the per-thread workspaces: what lies above is the kept matrices, then per-call scratch. */
+function scratchBase(): number {
+  return WORK_BYTE_OFFSET + Math.max(1, threads) * workBytes(BLOCKING);
+}
+
+/** Where a kernel's operands may go in the WASM memory (above the workspaces and the kept matrices). */
+export function kernelScratch(): number {
+  return scratchStart(scratchBase());
+}
+
 /** The loaded WASM module with its thread pool and thread count, for the other kernels (null without WebAssembly). */
 export function wasmContext(): { g: GemmInstance; pool: GemmThreadPool | null; threads: number } | null {
   const g = kernel();
@@ -108,19 +120,22 @@ function matmulWasm(g: GemmInstance, x: MatmulArgs): void {
   const plan = planChunks(pool ? threads : 1, batch, m, k, n);
   const active = plan.nChunks > 1 ? threads - 1 : 0;
   if (pool && pool.size < active) pool.resize(active);
-  const workSize = workBytes(BLOCKING);
-  // memory: [ctl][workspace per thread][A batches][B batches][C]
+  // memory: [ctl][workspace per thread][kept B matrices (resident.ts)][A batches][B batches][C]
   const aCount = x.aBatchStride === 0 ? 1 : batch, bCount = x.bBatchStride === 0 ? 1 : batch;
-  const aPtr = WORK_BYTE_OFFSET + (active + 1) * workSize;
-  const bPtr = aPtr + align64(aCount * m * k * 4);
-  const cPtr = bPtr + align64(bCount * k * n * 4);
-  ensureBytes(g.memory, cPtr + batch * m * n * 4);
-
   const timed = profiling();
   let t0 = timed ? performance.now() : 0;
+  const workSize = workBytes(BLOCKING);
+  const workEnd = scratchBase();
+  scratchStart(workEnd); // first: a changed thread count empties the kept region before it is used
+  const kept = x.bResident && bCount === 1 ? residentMatrix(g.memory, x.b, x.bOffset, k * n, x.bResident) : -1;
+  const aPtr = scratchStart(workEnd);
+  const bPtr = kept >= 0 ? kept : aPtr + align64(aCount * m * k * 4);
+  const cPtr = kept >= 0 ? aPtr + align64(aCount * m * k * 4) : bPtr + align64(bCount * k * n * 4);
+  ensureBytes(g.memory, cPtr + batch * m * n * 4);
+
   const { heap, ctl } = memoryViews(g.memory);
   copyMatrices(heap, aPtr, x.a, x.aOffset, x.aBatchStride, aCount, m * k);
-  copyMatrices(heap, bPtr, x.b, x.bOffset, x.bBatchStride, bCount, k * n);
+  if (kept < 0) copyMatrices(heap, bPtr, x.b, x.bOffset, x.bBatchStride, bCount, k * n);
   const cLen = batch * m * n;
   if (x.accumulate) heap.set(x.out.subarray(x.outOffset, x.outOffset + cLen), cPtr / 4);
   let copyMs = timed ? performance.now() - t0 : 0;

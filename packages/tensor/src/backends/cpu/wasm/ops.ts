@@ -3,7 +3,7 @@
 // worker threads (the GEMM's pool), and hand back views of the outputs. Each function returns
 // false when WebAssembly is unavailable, and the caller computes another way.
 import { CTL_BYTE_OFFSET, Field, OP_ARGS, WORK_BYTE_OFFSET, align64 } from './job.js';
-import { ensureBytes, memoryViews, wasmContext } from './matmul.js';
+import { ensureBytes, kernelScratch, memoryViews, wasmContext } from './matmul.js';
 import { profileAdd, profiling } from '../../../profile.js';
 
 /** Job kinds of assembly/ops.ts. */
@@ -41,7 +41,7 @@ function run(job: Job): { heap: Float32Array; at: number[]; chunks: number } | n
   chunks = Math.ceil(job.units / per);
   const operands = job.operands(chunks);
   const ptrs: number[] = [];
-  let end = WORK_BYTE_OFFSET;
+  let end = kernelScratch();
   for (const o of operands) {
     if (!o) { ptrs.push(0); continue; }
     ptrs.push(end);
