@@ -3,6 +3,7 @@
 // (gpt2, smollm2-135m, qwen3-0.6b, ...) downloaded into the cache by `llm download`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ChatTokenizer } from '@llm/gpt';
 import type { PretrainedLanguageModel } from '@llm/gpt/node';
 import type { Encoding } from '@llm/tokenizer';
 import { CliError } from './errors.js';
@@ -46,7 +47,17 @@ export async function loadModelFrom(source: string): Promise<PretrainedLanguageM
  * `llm pretrain --demo` writes its trained BPE, or a Llama / Qwen3 model's Hugging Face
  * tokenizer.json), else GPT-2's.
  */
-export async function loadModelAndTokenizer(source: string): Promise<{ model: PretrainedLanguageModel; tokenizer: Encoding; path: string }> {
+export interface LoadedModel {
+  model: PretrainedLanguageModel;
+  tokenizer: Encoding;
+  path: string;
+  /** Ids a plain prompt starts with (Llama 3's <|begin_of_text|>, from its tokenizer.json's post-processor). */
+  prefixIds: number[];
+  /** A Llama / Qwen3 model's chat template and special tokens (tokenizer_config.json), for @llm/gpt's chatPrompt. */
+  chat?: ChatTokenizer;
+}
+
+export async function loadModelAndTokenizer(source: string): Promise<LoadedModel> {
   const { loadPretrained } = await import('@llm/gpt/node');
   const path = await resolveModelSource(source);
   let model: PretrainedLanguageModel;
@@ -58,22 +69,22 @@ export async function loadModelAndTokenizer(source: string): Promise<{ model: Pr
   }
   const { LlamaModel } = await import('@llm/gpt');
   if (model instanceof LlamaModel) {
-    const tokenizer = await hfTokenizerBeside(path);
+    const { encoding: tokenizer, prefixIds, chat } = await hfTokenizerBeside(path);
     // Qwen3 and Llama 3 pad their embedding past the tokenizer's last id
     if (tokenizer.nVocab > model.config.vocabSize) throw new CliError(`${path}: the tokenizer has ${tokenizer.nVocab} tokens, more than the model's vocabulary of ${model.config.vocabSize}`);
-    return { model, tokenizer, path };
+    return { model, tokenizer, path, prefixIds, chat };
   }
   const tokenizer = await tokenizerBeside(path);
   if (tokenizer.nVocab !== model.config.vocabSize) {
     throw new CliError(`${path}: the model has a vocabulary of ${model.config.vocabSize} tokens, its tokenizer (${tokenizer.name}) ${tokenizer.nVocab}`);
   }
-  return { model, tokenizer, path };
+  return { model, tokenizer, path, prefixIds: [] };
 }
 
 /** The tokenizer of a model (its tokenizer.json, else GPT-2's), without loading the weights. */
 export async function tokenizerFor(source: string): Promise<Encoding> {
   const path = await resolveModelSource(source);
-  return (await isLlamaFolder(path)) ? hfTokenizerBeside(path) : tokenizerBeside(path);
+  return (await isLlamaFolder(path)) ? (await hfTokenizerBeside(path)).encoding : tokenizerBeside(path);
 }
 
 /** Whether path (a folder, or a weights file in one) holds a Hugging Face Llama / Qwen3 model. */
@@ -92,20 +103,39 @@ export async function isLlamaFolder(path: string): Promise<boolean> {
   }
 }
 
-/** A Llama / Qwen3 model's own tokenizer: the Hugging Face tokenizer.json beside its config.json. */
-async function hfTokenizerBeside(modelPath: string): Promise<Encoding> {
+/**
+ * A Llama / Qwen3 model's own tokenizer: the Hugging Face tokenizer.json beside its config.json (with the
+ * ids its post-processor puts before a text), and tokenizer_config.json's chat template when there is one.
+ */
+async function hfTokenizerBeside(modelPath: string): Promise<{ encoding: Encoding; prefixIds: number[]; chat?: ChatTokenizer }> {
   const { basename, dirname } = await import('node:path');
   const { readRegularFile } = await import('@llm/gpt/node');
+  const read = async (file: string) => (existsSync(file) ? readRegularFile(file).catch((e: Error) => { throw new CliError(e.message); }) : undefined);
   const dir = modelPath.endsWith('.safetensors') ? dirname(modelPath) : modelPath;
   const file = join(dir, 'tokenizer.json');
-  const text = existsSync(file) ? await readRegularFile(file).catch((e: Error) => { throw new CliError(e.message); }) : undefined;
+  const text = await read(file);
   if (text === undefined) throw new CliError(`${dir} has no tokenizer.json: a Llama / Qwen3 model needs its Hugging Face tokenizer (llm download fetches it)`);
-  const { fromHFTokenizerJson } = await import('@llm/tokenizer');
+  const { loadHFTokenizerJson, parseTokenizerConfig } = await import('@llm/tokenizer');
+  const named = (e: unknown, where: string) => new CliError((e as Error).message.startsWith(where) ? (e as Error).message : `${where}: ${(e as Error).message}`);
+  let loaded;
   try {
-    return fromHFTokenizerJson(text, { name: basename(dir) });
+    loaded = loadHFTokenizerJson(text, { name: basename(dir), where: file });
   } catch (e) {
-    throw new CliError(`${file}: ${(e as Error).message}`);
+    throw named(e, file);
   }
+  const configFile = join(dir, 'tokenizer_config.json');
+  const configText = await read(configFile);
+  let chat: ChatTokenizer | undefined;
+  if (configText !== undefined) {
+    let config;
+    try {
+      config = parseTokenizerConfig(configText, configFile);
+    } catch (e) {
+      throw named(e, configFile);
+    }
+    if (config.chatTemplate !== undefined) chat = { encoding: loaded.encoding, chatTemplate: config.chatTemplate, bosToken: config.bosToken, eosToken: config.eosToken, file };
+  }
+  return { encoding: loaded.encoding, prefixIds: loaded.prefixIds, chat };
 }
 
 /** The tokenizer.json (in @llm/tokenizer's format) beside a model's weights, if it has one. */

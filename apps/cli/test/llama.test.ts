@@ -1,5 +1,6 @@
-// `llm generate` and `llm convert` with a Llama-architecture model in Hugging Face's layout: a tiny
-// random model with a byte-level tokenizer.json (256 byte tokens, no merges) and two end tokens.
+// `llm generate`, `chat`, `convert` and `finetune instruct` with a Llama-architecture model in Hugging
+// Face's layout: a tiny random model with a byte-level tokenizer.json (256 byte tokens, no merges), two end
+// tokens, a BOS its post-processor puts before every text (as Llama 3's), and a ChatML chat template.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,17 +16,23 @@ const modelDir = join(dir, 'tiny-llama');
 const chars = bytesToUnicode();
 const tokenizerJson = {
   version: '1.0',
-  added_tokens: [{ id: 256, content: '<|endoftext|>', special: true }, { id: 257, content: '<|im_end|>', special: true }],
+  added_tokens: [
+    { id: 256, content: '<|endoftext|>', special: true }, { id: 257, content: '<|im_end|>', special: true },
+    { id: 258, content: '<|im_start|>', special: true }, { id: 259, content: '<|begin_of_text|>', special: true },
+  ],
   normalizer: null,
+  post_processor: { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '<|begin_of_text|>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }] },
   pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
   decoder: { type: 'ByteLevel' },
   model: { type: 'BPE', vocab: Object.fromEntries(chars.map((c, b) => [c, b])), merges: [] },
 };
 
+const CHATML = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
+
 function tinyLlama(): LlamaModel {
   manualSeed(7);
   return new LlamaModel({
-    modelType: 'llama', vocabSize: 258, contextLength: 64, embDim: 16, hiddenDim: 32, nLayers: 1, nHeads: 2, nKVHeads: 1, headDim: 8,
+    modelType: 'llama', vocabSize: 260, contextLength: 64, embDim: 16, hiddenDim: 32, nLayers: 1, nHeads: 2, nKVHeads: 1, headDim: 8,
     ropeTheta: 10000, ropeScaling: null, rmsNormEps: 1e-5, tieWeights: true, qkvBias: false, eosTokenIds: [257],
   }).eval();
 }
@@ -33,7 +40,7 @@ function tinyLlama(): LlamaModel {
 beforeAll(async () => {
   await exportHuggingFace(tinyLlama(), modelDir);
   writeFileSync(join(modelDir, 'tokenizer.json'), JSON.stringify(tokenizerJson));
-  writeFileSync(join(modelDir, 'tokenizer_config.json'), JSON.stringify({ eos_token: '<|im_end|>' }));
+  writeFileSync(join(modelDir, 'tokenizer_config.json'), JSON.stringify({ eos_token: '<|im_end|>', chat_template: CHATML }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,10 +49,20 @@ describe('llm with a Llama-architecture model', () => {
     const r = await runCli(['generate', '--model', modelDir, '--temperature', '0', '-n', '6', 'Hi there']);
     expect(r.code).toBe(0);
     const tokenizer = fromHFTokenizerJson(tokenizerJson);
-    const ids = tokenizer.encode('Hi there');
-    expect(ids).toEqual([...'Hi there'].map((c) => c.charCodeAt(0)));
+    const ids = [259, ...tokenizer.encode('Hi there')]; // the post-processor's BOS first
+    expect(ids.slice(1)).toEqual([...'Hi there'].map((c) => c.charCodeAt(0)));
     const out = await generate(tinyLlama(), [ids], { maxNewTokens: 6, temperature: 0, eosId: 256, stopIds: [257] });
     expect(r.out).toBe(`Hi there${tokenizer.decode(Array.from(await out.data()).slice(ids.length))}\n`);
+  });
+
+  it("chat renders the model's chat template and stops at its end of turn", async () => {
+    const r = await runCli(['chat', '--model', modelDir, '-n', '5', '--json'], { stdin: 'Hello\n' });
+    expect(r.code, r.err).toBe(0);
+    const tokenizer = fromHFTokenizerJson(tokenizerJson);
+    const prompt = tokenizer.encode('<|im_start|>user\nHello<|im_end|>\n<|im_start|>assistant\n', { allowedSpecial: 'all' });
+    const out = await generate(tinyLlama(), [prompt], { maxNewTokens: 5, temperature: 0, eosId: 256, stopIds: [257] });
+    const answer = JSON.parse(r.out.trim());
+    expect(answer.response).toBe(tokenizer.decode(Array.from(await out.data()).slice(prompt.length)).trim());
   });
 
   it('convert writes float32 Hugging Face files with the tokenizer, which generate the same', async () => {

@@ -31,7 +31,9 @@ export const chatCommand: Command = {
   async run({ values, io }) {
     const sampling = samplingFrom({ temperature: '0', ...values }, { maxTokens: 256 });
     await useBackend(str(values, 'backend'));
-    const { model, tokenizer } = await loadModelAndTokenizer(str(values, 'model') ?? DEFAULT_MODEL);
+    const { model, tokenizer, chat } = await loadModelAndTokenizer(str(values, 'model') ?? DEFAULT_MODEL);
+    // a Llama / Qwen3 model with a chat template talks in its own format (and stops at its end of turn); others in Alpaca's
+    const { chatPrompt: templatePrompt } = await import('@llm/gpt');
     const interactive = io.stdinIsTTY;
     // the answers alone go to stdout; the banner, the prompt and notes to stderr (a terminal either way)
     const c = colours(io.stderr, io.env);
@@ -47,11 +49,13 @@ export const chatCommand: Command = {
         ask();
         continue;
       }
-      const prompt = flag(values, 'history') ? chatPrompt([...history, { role: 'user', content: line }]) : alpacaPrompt(line);
+      const turns: ChatMessage[] = flag(values, 'history') ? [...history, { role: 'user', content: line }] : [{ role: 'user', content: line }];
+      const templated = chat && templatePrompt(chat, turns.map((m) => ({ role: m.role, content: m.content })), { variables: { enable_thinking: false } });
+      const prompt = templated ? templated.ids : flag(values, 'history') ? chatPrompt(turns) : alpacaPrompt(line);
       const json = flag(values, 'json');
       let response = '';
       const result = await runGeneration(model, tokenizer, {
-        prompt, ...sampling, stop: [ALPACA_STOP],
+        prompt, ...sampling, stop: templated ? [] : [ALPACA_STOP],
         onText: (t) => {
           // the model's first characters are often the whitespace after "### Response:"
           const shown = response ? t : t.trimStart();

@@ -30,10 +30,12 @@ export const generateCommand: Command = {
     else throw new UsageError('no prompt: pass it as an argument or on standard input (see: llm generate --help)');
 
     await useBackend(str(values, 'backend'));
-    const { model, tokenizer } = await loadModelAndTokenizer(str(values, 'model') ?? DEFAULT_MODEL);
+    const { model, tokenizer, prefixIds } = await loadModelAndTokenizer(str(values, 'model') ?? DEFAULT_MODEL);
     const c = colours(io.stdout, io.env);
     if (!flag(values, 'no-prompt')) io.stdout.write(c.bold(prompt));
-    const result = await runGeneration(model, tokenizer, { prompt, ...sampling, onText: (t) => void io.stdout.write(t) });
+    // a model whose tokenizer starts every text with a token (Llama 3's <|begin_of_text|>) gets it here
+    const ids = prefixIds.length ? [...prefixIds, ...tokenizer.encode(prompt, { allowedSpecial: 'all' })] : prompt;
+    const result = await runGeneration(model, tokenizer, { prompt: ids, ...sampling, onText: (t) => void io.stdout.write(t) });
     io.stdout.write('\n');
     if (io.stderr.isTTY) {
       const d = colours(io.stderr, io.env);
