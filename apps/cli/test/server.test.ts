@@ -229,6 +229,24 @@ describe('Ollama API (ollama client)', () => {
   });
 });
 
+describe('a model with its own chat template', () => {
+  it('the chat endpoints use it (and no Alpaca stop); the others are unchanged', async () => {
+    const render = (messages: { role: string; content: string }[]) => tokenizer.encode(`${messages.map((m) => `<${m.role}>${m.content}`).join('')}<assistant>`);
+    const templated = createServer({ model, tokenizer, modelName: 'tiny', chatTemplate: render });
+    const url = await listen(templated);
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const messages = [{ role: 'user' as const, content: 'Name a colour.' }];
+    const r = await client.chat.completions.create({ model: 'tiny', messages, max_tokens: 6, temperature: 0 });
+    const prompt = '<user>Name a colour.<assistant>';
+    expect(r.usage!.prompt_tokens).toBe(tokenizer.encode(prompt).length);
+    expect(r.choices[0].message.content).toBe((await greedy(prompt, 6)).trim());
+    const o = await new Ollama({ host: url }).chat({ model: 'tiny', messages, options: { temperature: 0, num_predict: 6 } });
+    expect(o.prompt_eval_count).toBe(tokenizer.encode(prompt).length);
+    templated.closeAllConnections();
+    await new Promise((res) => templated.close(res));
+  });
+});
+
 describe('what the clients cannot send', () => {
   it('400 for malformed JSON and a non-object body; 413 past the limit', async () => {
     for (const [body, message] of [['{"prompt": "x",', /not valid JSON/], ['[1, 2]', /JSON object/], ['', /empty/]] as const) {

@@ -56,12 +56,14 @@ export const serveCommand: Command = {
     const apiKey = str(values, 'api-key') ?? (io.env.LLM_API_KEY || undefined);
     await useBackend(str(values, 'backend'));
     const source = str(values, 'model') ?? DEFAULT_MODEL;
-    const { model, tokenizer } = await loadModelAndTokenizer(source);
+    const loaded = await loadModelAndTokenizer(source);
+    const { model, tokenizer } = loaded;
+    const chatTemplate = await ownChatTemplate(loaded);
     const modelName = str(values, 'name') ?? modelNameOf(source);
     const { createServer } = await import('../server/index.js');
     const c = colours(io.stderr, io.env);
     const server = createServer({
-      model, tokenizer, modelName, maxTokens, maxBodyBytes, maxQueue, maxBatch, promptTemplate: template,
+      model, tokenizer, modelName, maxTokens, maxBodyBytes, maxQueue, maxBatch, promptTemplate: template, chatTemplate,
       corsOrigins, allowedHosts: list('allow-host'), apiKey,
       requestTimeoutMs: requestTimeout * 1000, headersTimeoutMs: Math.min(10_000, (requestTimeout * 1000) / 3),
       log: (line) => io.stderr.write(`${c.dim(new Date().toISOString())} ${line}\n`),
@@ -91,3 +93,17 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+type Messages = { role: string; content: string }[];
+
+/**
+ * The chat endpoints' prompt for a model with its own chat template (a Llama / Qwen3 folder's
+ * tokenizer_config.json, as `llm chat` uses it, thinking off); undefined for the others (Alpaca).
+ */
+async function ownChatTemplate(loaded: object): Promise<((messages: Messages) => number[] | undefined) | undefined> {
+  const chat = (loaded as { chat?: unknown }).chat;
+  if (!chat) return undefined;
+  const { chatPrompt } = (await import('@llm/gpt')) as unknown as { chatPrompt?: (chat: unknown, messages: Messages, o: object) => { ids: number[] } | undefined };
+  if (!chatPrompt) return undefined;
+  return (messages) => chatPrompt(chat, messages, { variables: { enable_thinking: false } })?.ids;
+}

@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from './engine.js';
+import { ALPACA_STOP, chatPrompt } from '../prompt.js';
 import { HttpError } from './http.js';
+import type { Message } from './params.js';
 
 export interface RouteContext {
   engine: Engine;
@@ -14,6 +16,15 @@ export interface RouteContext {
   signal: AbortSignal;
   /** What follows a route's prefix in the path ('tiny' for GET /v1/models/tiny), URI-decoded. */
   rest: string;
+  /** The model's own chat template (a Llama / Qwen3 tokenizer_config.json's): messages → prompt ids; undefined: Alpaca. */
+  chatTemplate?: (messages: Message[]) => number[] | undefined;
+}
+
+/** A conversation's prompt ids and stop sequences: the model's chat template when it has one, else the Alpaca prompt (stopping at the next ###). */
+export function chatInput(ctx: RouteContext, messages: Message[], stop: string[]): { ids: number[]; stop: string[] } {
+  const own = ctx.chatTemplate?.(messages);
+  if (own) return { ids: ctx.engine.encode(own, 'messages'), stop };
+  return { ids: ctx.engine.encode(chatPrompt(messages), 'messages'), stop: [...stop, ALPACA_STOP] };
 }
 
 export const requestId = (prefix: string) => `${prefix}-${randomBytes(12).toString('hex')}`;

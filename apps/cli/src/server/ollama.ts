@@ -5,7 +5,7 @@
 import pkg from '../../package.json';
 import type { GenerationResult } from '../generation.js';
 import { ALPACA_STOP, chatPrompt } from '../prompt.js';
-import { checkModel, type RouteContext } from './context.js';
+import { chatInput, checkModel, type RouteContext } from './context.js';
 import { embeddingInputs } from './embeddings.js';
 import { HttpError, sendJson } from './http.js';
 import { chatMessages, optionalBoolean, optionalNumber, optionalString, stopSequences } from './params.js';
@@ -123,13 +123,13 @@ export async function chat(ctx: RouteContext, body: Body): Promise<void> {
   const messages = chatMessages(body);
   const stream = optionalBoolean(body, 'stream') ?? true;
   const params = sampling(ctx, body);
-  const ids = ctx.engine.encode(chatPrompt(messages), 'messages');
+  const { ids, stop } = chatInput(ctx, messages, params.stop);
   ctx.engine.admit(params.maxTokens, 'options.num_predict');
   const line = (content: string, done: boolean) => ({ model: ctx.modelName, created_at: createdAt(), message: { role: 'assistant', content }, done });
   await reply(ctx, {
     endpoint: '/api/chat',
     stream: stream && 'ndjson',
-    gen: { ...params, stop: [...params.stop, ALPACA_STOP], prompt: ids },
+    gen: { ...params, stop, prompt: ids },
     trim: true,
     piece: (t) => line(t, false),
     closing: (r) => [{ ...line('', true), ...timings(r) }],

@@ -2,8 +2,7 @@
 // /v1/chat/completions (stream: true for server-sent events ending in "data: [DONE]"), and
 // POST /v1/embeddings.
 import type { GenerationResult } from '../generation.js';
-import { ALPACA_STOP, chatPrompt } from '../prompt.js';
-import { checkModel, requestId, type RouteContext } from './context.js';
+import { chatInput, checkModel, requestId, type RouteContext } from './context.js';
 import { embeddingInputs } from './embeddings.js';
 import { HttpError, sendJson } from './http.js';
 import { chatMessages, optionalBoolean, optionalNumber, optionalString, stopSequences } from './params.js';
@@ -88,15 +87,15 @@ export async function chatCompletions(ctx: RouteContext, body: Body): Promise<vo
   const maxField = body.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens';
   const params = sampling(body, maxField);
   const { stream, includeUsage } = streaming(body);
-  const ids = ctx.engine.encode(chatPrompt(messages), 'messages');
+  const { ids, stop } = chatInput(ctx, messages, params.stop);
   ctx.engine.admit(params.maxTokens, maxField);
   const base = { id: requestId('chatcmpl'), object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: ctx.modelName };
   const chunk = (delta: object, finishReason: string | null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
   await reply(ctx, {
     endpoint: '/v1/chat/completions',
     stream,
-    gen: { ...params, stop: [...params.stop, ALPACA_STOP], prompt: ids },
-    trim: true, // the whitespace after "### Response:" is not part of the answer
+    gen: { ...params, stop, prompt: ids },
+    trim: true, // the whitespace after "### Response:" (or a template's header) is not part of the answer
     opening: [chunk({ role: 'assistant', content: '' }, null)],
     piece: (text) => chunk({ content: text }, null),
     closing: (r) => [chunk({}, finish(r)), ...(includeUsage ? [{ ...base, object: 'chat.completion.chunk', choices: [], usage: usage(r) }] : [])],

@@ -28,6 +28,8 @@ export interface ServerOptions extends SecurityOptions {
   maxBatch?: number;
   /** How /api/generate wraps a prompt that is not raw: 'none' (default) or 'alpaca' (an instruction-tuned model). */
   promptTemplate?: 'none' | 'alpaca';
+  /** The model's own chat template for the chat endpoints (messages → prompt ids); without one they use the Alpaca prompt. */
+  chatTemplate?: RouteContext['chatTemplate'];
   /** Milliseconds to receive a whole request (default 30 000) and its headers (default 10 000); idle keep-alive connections close after keepAliveMs (default 5000). */
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
@@ -130,7 +132,7 @@ export function createServer(opts: ServerOptions): http.Server {
         throw new HttpError(405, `${path} takes ${route.method} requests, not ${req.method}`);
       }
       const body = route.method === 'POST' ? await readJson(req, maxBody) : {};
-      await route.handler({ engine, modelName: opts.modelName, promptTemplate: opts.promptTemplate ?? 'none', res, signal: controller.signal, rest }, body);
+      await route.handler({ engine, modelName: opts.modelName, promptTemplate: opts.promptTemplate ?? 'none', chatTemplate: opts.chatTemplate, res, signal: controller.signal, rest }, body);
     } catch (e) {
       if (controller.signal.aborted) return; // nobody to answer
       const err = e instanceof HttpError ? e : new HttpError(500, `internal error: ${(e as Error).message}`);
