@@ -29,11 +29,11 @@ export const downloadCommand: Command = {
       const { join } = await import('node:path');
       for (const m of gpt.PRETRAINED_MODELS) {
         const have = existsSync(join(cacheDir, m.name, 'model.safetensors')) && existsSync(join(cacheDir, m.name, 'config.json'));
-        io.stdout.write(`${m.name.padEnd(12)} ${m.size.padStart(5)}  ${m.nLayers} layers, embDim ${m.embDim}  ${have ? `in ${join(cacheDir, m.name)}` : 'not downloaded'}\n`);
+        io.stdout.write(`${m.name.padEnd(21)} ${(m.size === m.name ? '' : m.size).padStart(5)}  ${m.nLayers} layers, embDim ${m.embDim}  ${have ? `in ${join(cacheDir, m.name)}` : 'not downloaded'}\n`);
       }
       return 0;
     }
-    if (positionals.length === 0) throw new UsageError('name a model to download: gpt2, gpt2-medium, gpt2-large or gpt2-xl (see: llm download --help)');
+    if (positionals.length === 0) throw new UsageError('name a model to download: gpt2, gpt2-medium, gpt2-large, gpt2-xl, smollm2-135m, smollm2-360m, llama-3.2-1b (each also -instruct) or qwen3-0.6b (see: llm download --help)');
     const models = positionals.map((name) => {
       try {
         return gpt.resolvePretrainedModel(name);
