@@ -14,7 +14,8 @@ interface TiktokenEncodingInfo {
   file: string;
 }
 
-/** Llama 3.1 / 3.2's 256 special tokens (ids 128000-128255), as Meta's tokenizer.py names them. */
+/** Llama 3.1 / 3.2's 256 special tokens (ids 128000-128255) as their Hugging Face tokenizer.json names them
+ *  (Meta's tokenizer.py calls 128005 <|step_id|> and 128011 <|image|>, and numbers the reserved ones from there). */
 function llama3Specials(): Record<string, number> {
   const named = [
     '<|begin_of_text|>',
@@ -22,15 +23,14 @@ function llama3Specials(): Record<string, number> {
     '<|reserved_special_token_0|>',
     '<|reserved_special_token_1|>',
     '<|finetune_right_pad_id|>',
-    '<|step_id|>',
+    '<|reserved_special_token_2|>',
     '<|start_header_id|>',
     '<|end_header_id|>',
     '<|eom_id|>',
     '<|eot_id|>',
     '<|python_tag|>',
-    '<|image|>',
   ];
-  const all = [...named, ...Array.from({ length: 256 - named.length }, (_, i) => `<|reserved_special_token_${2 + i}|>`)];
+  const all = [...named, ...Array.from({ length: 256 - named.length }, (_, i) => `<|reserved_special_token_${3 + i}|>`)];
   return Object.fromEntries(all.map((t, i) => [t, 128000 + i]));
 }
 

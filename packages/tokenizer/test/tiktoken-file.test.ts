@@ -37,6 +37,8 @@ describe('loadTiktokenEncoding', () => {
     expect(specials['<|begin_of_text|>']).toBe(128000);
     expect(specials['<|eot_id|>']).toBe(128009);
     expect(specials['<|start_header_id|>']).toBe(128006);
+    expect(specials['<|eom_id|>']).toBe(128008);
+    expect(specials['<|reserved_special_token_3|>']).toBe(128011);
     expect(specials['<|reserved_special_token_247|>']).toBe(128255);
     const text = '<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi there!<|eot_id|>';
     const ids = llama.encode(text, { allowedSpecial: 'all' });
