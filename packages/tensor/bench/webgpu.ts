@@ -5,7 +5,16 @@ import { pathToFileURL } from 'node:url';
 import { timeIt, writeBenchResult } from '../../../bench/report.js';
 import { initWebGPU, matmul, randn } from '../src/index.js';
 
-const SHAPES: [number, number, number][] = [[512, 768, 768], [1024, 1024, 1024]];
+/** GPT-2-ish shapes; LLM_BENCH_MATMUL_SIZES=1024,2048,4096 measures those cubes instead (the device run). */
+function shapes(): [number, number, number][] {
+  const sizes = process.env.LLM_BENCH_MATMUL_SIZES;
+  if (!sizes) return [[512, 768, 768], [1024, 1024, 1024]];
+  return sizes.split(',').map((x) => {
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`LLM_BENCH_MATMUL_SIZES: ${JSON.stringify(x)} is not a positive integer`);
+    return [n, n, n];
+  });
+}
 
 interface Tf {
   matMul(a: unknown, b: unknown): { data(): Promise<unknown>; dispose(): void };
@@ -35,7 +44,7 @@ export async function run(): Promise<void> {
   const gpu = await initWebGPU();
   const info = gpu;
   const tfjs = await startTfjs();
-  for (const [m, k, n] of SHAPES) {
+  for (const [m, k, n] of shapes()) {
     const gflops = (ms: number) => (2 * m * k * n) / (ms * 1e6);
     const a = randn([m, k], { backend: gpu }), b = randn([k, n], { backend: gpu });
     const ours = await timeIt(async () => {
@@ -48,7 +57,8 @@ export async function run(): Promise<void> {
 
     const peers: Record<string, number> = {};
     const ac = randn([m, k]), bc = randn([k, n]);
-    peers['cpu backend'] = gflops(await timeIt(() => matmul(ac, bc).dispose(), { warmup: 0, minRuns: 1, minMs: 0 }));
+    // the CPU backend beside it, up to 2048³ (4096³ takes a while on two cores)
+    if (m * k * n <= 2048 ** 3) peers['cpu backend'] = gflops(await timeIt(() => matmul(ac, bc).dispose(), { warmup: 0, minRuns: 1, minMs: 0 }));
     if ('tf' in tfjs) {
       const ta = tfjs.tf.randomNormal([m, k]), tb = tfjs.tf.randomNormal([k, n]);
       peers['tfjs-backend-webgpu'] = gflops(await timeIt(async () => {

@@ -4,6 +4,7 @@
 // measured in the same run when /usr/bin/python3 has torch. Then the same on the WebGPU backend
 // (LLM_BENCH_WEBGPU=0 leaves it out), training and forward, beside the CPU backend and PyTorch;
 // on a software adapter (lavapipe) only the small config, whose figures say little.
+// LLM_BENCH_CPU=0 leaves out our CPU runs (PyTorch is still measured): the device run on a GPU.
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +34,8 @@ function torchTokensPerSec(c: Case): number | undefined {
   return (JSON.parse(out.trim().split('\n').pop()!) as { tokensPerSec: number }).tokensPerSec;
 }
 
-async function ours(c: Case): Promise<number> {
+/** Tokens/s of a training step; `dispatches`, when given, counts what one more step submits (WebGPU). */
+async function ours(c: Case, dispatches?: { count(): number; perStep?: number }): Promise<number> {
   manualSeed(123);
   const model = new GPTModel(c.config);
   const optimizer = new AdamW(model.parameters(), { lr: 4e-4, weightDecay: 0.1 });
@@ -54,6 +56,11 @@ async function ours(c: Case): Promise<number> {
     loss.dispose();
   };
   const ms = await timeIt(step, { warmup: 1, minRuns: c.steps, minMs: 0 });
+  if (dispatches) {
+    const before = dispatches.count();
+    await step();
+    dispatches.perStep = dispatches.count() - before;
+  }
   if (process.env.LLM_BENCH_PROFILE !== '0' && getBackend().name === 'cpu') {
     const t0 = performance.now();
     const { profile } = await withProfile(getBackend(), step);
@@ -111,8 +118,9 @@ for (const c of cases) {
     console.log(`${c.name} skipped: ${skip}`);
     continue;
   }
-  const tokensPerSec = (cpuTokensPerSec[c.name] = await ours(c));
   const torch = (torchTokens[c.name] = torchTokensPerSec(c));
+  if (process.env.LLM_BENCH_CPU === '0') continue;
+  const tokensPerSec = (cpuTokensPerSec[c.name] = await ours(c));
   writeBenchResult({
     name: c.name,
     unit: 'tokens/s',
@@ -142,13 +150,17 @@ if (process.env.LLM_BENCH_WEBGPU !== '0') {
         ...(torch === undefined ? {} : { 'pytorch-cpu-2-threads': torch }),
       });
       const config = { ...c.config, batchSize: c.batch, timedSteps: c.steps, adapter: gpu.adapterName, matmulKind: gpu.matmulKind };
+      const dispatches: { count(): number; perStep?: number } = { count: () => gpu.stats().dispatches };
+      const tokensPerSec = await on('webgpu', () => ours(c, dispatches));
       writeBenchResult({
         name: `${c.name}-webgpu`, unit: 'tokens/s', higherIsBetter: true,
-        ours: await on('webgpu', () => ours(c)), peers: peers(cpuTokensPerSec[c.name], torchTokens[c.name]), config: { ...config, optimizer: 'AdamW' },
+        ours: tokensPerSec, peers: peers(cpuTokensPerSec[c.name], torchTokens[c.name]),
+        config: { ...config, optimizer: 'AdamW', dispatchesPerStep: dispatches.perStep },
       });
+      const cpuForward = process.env.LLM_BENCH_CPU === '0' ? undefined : await oursForward(c);
       writeBenchResult({
         name: `${c.name.replace('train-', 'forward-')}-webgpu`, unit: 'tokens/s', higherIsBetter: true,
-        ours: await on('webgpu', () => oursForward(c)), peers: { 'ours-cpu': await oursForward(c) }, config,
+        ours: await on('webgpu', () => oursForward(c)), peers: cpuForward === undefined ? {} : { 'ours-cpu': cpuForward }, config,
       });
     }
   }
