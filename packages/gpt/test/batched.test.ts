@@ -89,6 +89,27 @@ describe('ContinuousBatcher', () => {
     expect(batcher.active + batcher.waiting).toBe(0);
   });
 
+  it('feeds a long prompt a chunk a step while the others go on decoding, with the same tokens', async () => {
+    const steps: number[] = [];
+    const batcher = new ContinuousBatcher(model.batchedDecoder(), { prefillChunk: 3, onStep: (n) => steps.push(n) });
+    const long = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]; // 4 steps of prefill
+    const firstAt: number[] = [];
+    const track = async (prompt: number[], n: number, who: number) => {
+      const ids: number[] = [];
+      for await (const id of batcher.generate(prompt, { maxNewTokens: n })) {
+        if (ids.length === 0) firstAt[who] = steps.length;
+        ids.push(id);
+      }
+      return ids;
+    };
+    const [a, b] = await Promise.all([track([5, 17], 8, 0), track(long, 10, 1)]); // 10 more slides the window of 16
+    expect(a).toEqual(await alone([5, 17], { maxNewTokens: 8 }));
+    expect(b).toEqual(await alone(long, { maxNewTokens: 10 }));
+    expect(firstAt[0]).toBe(1); // the short one's first token after one step...
+    expect(firstAt[1]).toBe(4); // ...the long one's after its 4 chunks
+    expect(() => new ContinuousBatcher(model.batchedDecoder(), { prefillChunk: 0 })).toThrow(/prefillChunk/);
+  });
+
   it('gives a seeded sampled request the draws it gets alone, and stops at the end token', async () => {
     const batcher = new ContinuousBatcher(model.batchedDecoder());
     const opts = { maxNewTokens: 12, temperature: 1.2, topK: 20, seed: 7 };

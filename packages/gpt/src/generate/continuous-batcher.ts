@@ -3,7 +3,8 @@
 // way. Each sequence has its own KV-cache slot, sampling settings, generator, token budget and
 // end token; cancelling one (its consumer stops reading, or its signal fires) frees its slot
 // before the next step. Sequences are decoded exactly as `generate` decodes one prompt alone:
-// the same window rule, the same draws for the same seed.
+// the same window rule, the same draws for the same seed. A long prompt is fed prefillChunk
+// tokens a step, so that it does not stall the sequences already decoding.
 import { defaultGenerator, Generator } from '@llm/tensor';
 import type { BatchedDecoder, DecodeSlot } from './batched.js';
 import { checkSampling, type SamplingOptions, sampleToken } from './sampling.js';
@@ -27,6 +28,8 @@ export interface ContinuousBatcherOptions {
   maxBatch?: number;
   /** Called after every step with the number of sequences it decoded. */
   onStep?: (batchSize: number) => void;
+  /** Prompt tokens one sequence may feed in one step (default 512): longer prompts are run over several steps. */
+  prefillChunk?: number;
 }
 
 // Browsers have no setImmediate; a step must still let other work (HTTP, consumers) run
@@ -49,15 +52,26 @@ class Sequence {
     this.generator = opts.generator ?? (opts.seed !== undefined ? new Generator(opts.seed) : defaultGenerator);
   }
 
-  /** The tokens to feed: the new one after the cached ones, or the whole window again (first step, or once the window slides). */
-  nextIds(contextLength: number): number[] {
+  /**
+   * The tokens to feed next: the new one after the cached ones; or, on the first step and each
+   * time the window slides past the context, the window again from its start, at most `chunk`
+   * tokens a step (a long prompt then takes several steps, and the others keep decoding meanwhile).
+   * `last`: the fed tokens end the sequence, so a token is drawn from their logits.
+   */
+  nextInput(contextLength: number, chunk: number): { ids: number[]; last: boolean } {
     const slot = this.slot!;
-    const cached = slot.length;
     const len = this.history.length;
-    if (cached > 0 && cached === len - 1 && cached < contextLength) return [this.history[len - 1]];
-    slot.reset();
-    return this.history.slice(Math.max(0, len - contextLength));
+    if (slot.length === 0 || len - this.#base > contextLength) {
+      slot.reset();
+      this.#base = Math.max(0, len - contextLength);
+    }
+    const from = this.#base + slot.length;
+    const ids = this.history.slice(from, Math.min(len, from + chunk));
+    return { ids, last: from + ids.length === len };
   }
+
+  /** Where the slot's first cached token is in the history. */
+  #base = 0;
 
   push(id: number): void {
     this.history.push(id);
@@ -85,6 +99,7 @@ class Sequence {
 
 export class ContinuousBatcher {
   readonly maxBatch: number;
+  readonly prefillChunk: number;
   #active: Sequence[] = [];
   #waiting: Sequence[] = [];
   #freeSlots: DecodeSlot[] = [];
@@ -92,7 +107,9 @@ export class ContinuousBatcher {
 
   constructor(readonly decoder: BatchedDecoder, private readonly opts: ContinuousBatcherOptions = {}) {
     this.maxBatch = opts.maxBatch ?? 16;
+    this.prefillChunk = opts.prefillChunk ?? 512;
     if (!(Number.isSafeInteger(this.maxBatch) && this.maxBatch >= 1)) throw new RangeError(`ContinuousBatcher: maxBatch must be a positive integer, got ${opts.maxBatch}`);
+    if (!(Number.isSafeInteger(this.prefillChunk) && this.prefillChunk >= 1)) throw new RangeError(`ContinuousBatcher: prefillChunk must be a positive integer, got ${opts.prefillChunk}`);
   }
 
   /** Requests being decoded. */
@@ -158,8 +175,10 @@ export class ContinuousBatcher {
       if (this.#active.length === 0) return;
       const batch = this.#active;
       let logits: Float32Array;
+      let inputs: { ids: number[]; last: boolean }[];
       try {
-        const out = this.decoder.step(batch.map((s) => ({ slot: s.slot!, ids: s.nextIds(this.decoder.contextLength) })));
+        inputs = batch.map((s) => s.nextInput(this.decoder.contextLength, this.prefillChunk));
+        const out = this.decoder.step(batch.map((s, r) => ({ slot: s.slot!, ids: inputs[r].ids })));
         try {
           logits = (await out.data()) as Float32Array;
         } finally {
@@ -172,7 +191,7 @@ export class ContinuousBatcher {
       }
       const vocab = this.decoder.vocabSize;
       batch.forEach((s, r) => {
-        if (s.cancelled || s.done) return;
+        if (s.cancelled || s.done || !inputs[r].last) return; // a prompt still being fed draws nothing yet
         const id = sampleToken(logits.subarray(r * vocab, (r + 1) * vocab), s.opts, s.generator);
         if (id === s.opts.eosId || s.opts.stopIds?.includes(id)) return s.end();
         s.push(id);
