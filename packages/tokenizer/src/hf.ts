@@ -1,7 +1,6 @@
 // Loading Hugging Face byte-level BPE files: GPT-2's vocab.json + merges.txt (tokenizer.json is in hfTokenizerJson.ts).
 // Loaders take strings or parsed objects, so they run in browsers too; read the files however you like.
 import { Encoding } from './encoding';
-import { gpt2Pattern } from './pretokenize';
 
 let byteChars: string[] | undefined;
 let charBytes: Map<string, number> | undefined;
