@@ -1,10 +1,11 @@
 // Fused kernels against their composed twins: the same op on a backend without the fused kernels
-// (so the op composes primitives), values and gradients; and the fused ops' gradients against
+// (so the op composes primitives), and on the WebGPU backend when it runs, values and gradients; and the fused ops' gradients against
 // finite differences. Shapes are odd on purpose (tails of the 4-lane vectors, one row, causal offsets).
 import { describe, expect, it } from 'vitest';
 import {
-  causalSoftmax, cpu, crossEntropy, fromTypedArray, layerNorm, softmax, tensor, type Backend, type Tensor, tidy,
+  causalSoftmax, cpu, crossEntropy, fromTypedArray, getBackend, layerNorm, softmax, tensor, type Backend, type Tensor, tidy,
 } from '../src/index.js';
+import { testBackends } from './helpers/backends.js';
 import { expectClose } from './helpers/close.js';
 import { gradcheck } from './helpers/gradcheck.js';
 import { floats } from './helpers/ref.js';
@@ -15,6 +16,9 @@ const composed: Backend = Object.assign(Object.create(cpu) as Backend, {
   softmaxRows: undefined, softmaxRowsBackward: undefined, layerNormRows: undefined, layerNormRowsBackward: undefined,
   logSumExpRows: undefined, softmaxScaledRows: undefined,
 });
+
+/** What the fused CPU kernels are compared with: the composed CPU ops, and every other test backend (WebGPU composes them too). */
+const others: Backend[] = [composed, ...testBackends().filter((b) => b !== 'cpu').map((b) => getBackend(b))];
 
 /** Runs f on inputs made on `backend`; returns the output and the inputs' gradients for upstream gradient w. */
 async function run(backend: Backend, f: (...xs: Tensor[]) => Tensor, inputs: { data: Float32Array; shape: number[]; grad?: boolean }[], seed = 7) {
@@ -32,14 +36,17 @@ async function run(backend: Backend, f: (...xs: Tensor[]) => Tensor, inputs: { d
 }
 
 async function expectSame(f: (...xs: Tensor[]) => Tensor, inputs: { data: Float32Array; shape: number[]; grad?: boolean }[], tol = { atol: 1e-6, rtol: 1e-5 }) {
-  const a = await run(cpu, f, inputs), b = await run(composed, f, inputs);
-  expectClose(a.value, b.value, tol, 'value');
-  a.grads.forEach((g, i) => expectClose(g, b.grads[i], tol, `grad ${i}`));
+  const a = await run(cpu, f, inputs);
+  for (const other of others) {
+    const b = await run(other, f, inputs);
+    expectClose(a.value, b.value, tol, `value on ${other.name}`);
+    a.grads.forEach((g, i) => expectClose(g, b.grads[i], tol, `grad ${i} on ${other.name}`));
+  }
 }
 
 const input = (shape: number[], seed: number, lo = -3, hi = 3, grad = true) => ({ data: floats(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape, grad });
 
-describe('fused vs composed (cpu)', () => {
+describe(`fused (cpu) vs composed (cpu${testBackends().includes('webgpu') ? ', webgpu' : ''})`, () => {
   it.each([[[3, 7]], [[2, 3, 5, 9]], [[1, 1]], [[4, 130]]])('softmax of %j', async (shape) => {
     await expectSame((x) => softmax(x, -1), [input(shape, 1)]);
   });
