@@ -1,5 +1,5 @@
 // cl100k_base and o200k_base token for token against gpt-tokenizer (pure JavaScript, with its own copy of the
-// ranks) on real multi-megabyte text: the Brown corpus, nlp-corpus's 50,000 sentences and the Spam Assassin emails,
+// ranks) on real multi-megabyte text: the Brown corpus, nlp-corpus's sentences and the Spam Assassin emails,
 // plus seeded adversarial strings. gpt-tokenizer runs the patterns with the JavaScript regex engine, which differs
 // from tiktoken's Rust regex on U+0085 and U+FEFF (JavaScript's \s is not Unicode's White_Space) and on
 // characters newer than tiktoken's Unicode; tiktoken is the reference there (agreement-tiktoken-unicode.test.ts),
@@ -41,23 +41,23 @@ describe.each(names)('%s agrees with gpt-tokenizer', (name) => {
     expect(enc.decode(same(text))).toBe(text);
   });
 
-  it("on nlp-corpus's 50,000 sentences (9 MB, joined by newlines)", () => {
-    const text = nlpCorpusSentences().join('\n');
-    expect(text.length).toBeGreaterThan(8_000_000);
+  it("on the first 50,000 of nlp-corpus's 100,000 sentences (3.9 MB, joined by newlines)", () => {
+    const text = nlpCorpusSentences().slice(0, 50_000).join('\n');
+    expect(text.length).toBeGreaterThan(3_500_000);
     same(text);
   });
 
-  it('on the first 1,000 Spam Assassin emails (about 4 MB), one by one', () => {
+  it('on the first 600 Spam Assassin emails (about 2.5 MB), one by one', () => {
     let chars = 0;
-    for (const text of spamAssassinTexts().slice(0, 1000)) {
+    for (const text of spamAssassinTexts().slice(0, 600)) {
       expect(enc.decode(same(text))).toBe(text);
       chars += text.length;
     }
-    expect(chars).toBeGreaterThan(3_000_000);
+    expect(chars).toBeGreaterThan(2_000_000);
   });
 
   it('on seeded adversarial strings without U+0085, U+FEFF and characters newer than tiktoken', () => {
     const rand = seededRandom(name === 'cl100k_base' ? 17 : 18);
-    for (let i = 0; i < 1000; i++) same(withoutNewerCharacters(adversarialString(rand), tk));
+    for (let i = 0; i < 500; i++) same(withoutNewerCharacters(adversarialString(rand), tk));
   });
 });

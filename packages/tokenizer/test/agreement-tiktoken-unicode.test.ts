@@ -17,7 +17,7 @@ describe.each(names)('%s agrees with tiktoken', (name) => {
 
   it('on seeded adversarial strings, with special tokens allowed and not', () => {
     const rand = seededRandom(name === 'cl100k_base' ? 77 : 78);
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < 1000; i++) {
       const text = adversarialString(rand);
       same(text);
       expectSameIds(enc.encode(text, { allowedSpecial: 'all' }), tk.encode(text, 'all', []), text, enc);

@@ -40,7 +40,7 @@ export function brownText(): string {
 
 let nlp: string[] | undefined;
 
-/** nlp-corpus's 50,000 sentences (lyrics, transcripts, SMS, Shakespeare, emoji; about 5 MB). */
+/** nlp-corpus's 100,000 sentences (lyrics, transcripts, SMS, Shakespeare, emoji; about 9 MB). */
 export function nlpCorpusSentences(): string[] {
   if (nlp !== undefined) return nlp;
   // the package exports only its entry, src/server/index.js; the sentences are in builds/

@@ -49,7 +49,7 @@ beforeAll(() => {
 
 function texts(): string[] {
   const rand = seededRandom(5);
-  return [brownText().slice(0, 300_000), spamAssassinSample(300_000), ...Array.from({ length: 300 }, () => withoutNewerCharacters(adversarialString(rand), o200k))];
+  return [brownText().slice(0, 200_000), spamAssassinSample(200_000), ...Array.from({ length: 150 }, () => withoutNewerCharacters(adversarialString(rand), o200k))];
 }
 
 describe('loadHFTokenizerJson', () => {
