@@ -29,3 +29,31 @@ describe('memory', () => {
     expect(bytes).toBeLessThan(50 * 2 ** 20);
   });
 });
+
+const o200kScript = (file: string) => `
+const { readFileSync } = await import('node:fs');
+const used = () => { gc(); gc(); const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+const text = readFileSync(${JSON.stringify(file)}, 'utf8');
+const before = used();
+const { loadTiktokenEncoding } = await import(${JSON.stringify(entry)});
+const enc = loadTiktokenEncoding('o200k_base', text);
+enc.encode('warm up: hello world');
+const after = used();
+console.log(JSON.stringify({ bytes: after - before, ids: enc.encode('hello world') }));
+`;
+
+describe('memory of o200k_base', () => {
+  it('loading it from its rank file (already read) costs less than 100 MB', async () => {
+    const { createRequire } = await import('node:module');
+    const { dirname, join } = await import('node:path');
+    const file = join(dirname(createRequire(import.meta.url).resolve('gpt-tokenizer')), '..', 'data', 'o200k_base.tiktoken');
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', o200kScript(file)], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+    });
+    const { bytes, ids } = JSON.parse(out.trim().split('\n').at(-1)!);
+    console.log(`o200k_base load: ${(bytes / 2 ** 20).toFixed(1)} MB`);
+    expect(ids).toEqual([24912, 2375]);
+    expect(bytes).toBeLessThan(100 * 2 ** 20);
+  });
+});
