@@ -67,3 +67,19 @@ export async function measurePeer(name: string, measure: () => Promise<number>):
     return undefined;
   }
 }
+
+/** A named benchmark case; runBenchCases runs those whose name contains the first non-flag argument (all without one). */
+export interface BenchCase {
+  name: string;
+  run: () => Promise<void>;
+}
+
+export async function runBenchCases(cases: readonly BenchCase[], argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const only = argv.find((a) => !a.startsWith('-'));
+  for (const c of cases) {
+    if (only && !c.name.includes(only)) continue;
+    const t0 = performance.now();
+    await c.run();
+    console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+}

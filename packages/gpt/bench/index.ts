@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { formatProfile, getBackend, initWebGPU, noGrad, randint, setBackend, tidy, withProfile } from '@llm/tensor';
-import { timeIt, writeBenchResult } from '../../../bench/report.js';
+import { type BenchCase, runBenchCases, timeIt, writeBenchResult } from '../../../bench/report.js';
 import { generate, GPT_CONFIG_124M, GPTModel } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,8 +56,7 @@ const config = { ...GPT_CONFIG_124M, tiedHead: true, weights: 'random', backend:
 const forwardLast = (ids: ReturnType<typeof randint>, useCache = false) => noGrad(() => tidy(() => { model.forward(ids, { useCache, lastTokenOnly: true }); }));
 const forwardAll = (ids: ReturnType<typeof randint>) => noGrad(() => tidy(() => { model.forward(ids); }));
 
-interface Case { name: string; run: () => Promise<void> }
-const cases: Case[] = [
+const cases: BenchCase[] = [
   {
     name: 'gpt-124m-resident-mb',
     run: async () => {
@@ -127,10 +126,4 @@ const cases: Case[] = [
   },
 ];
 
-const only = process.argv.slice(2).find((a) => !a.startsWith('-'));
-for (const c of cases) {
-  if (only && !c.name.includes(only)) continue;
-  const t0 = performance.now();
-  await c.run();
-  console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-}
+await runBenchCases(cases);

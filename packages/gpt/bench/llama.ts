@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Generator, matmulInfo } from '@llm/tensor';
-import { timeIt, writeBenchResult } from '../../../bench/report.js';
+import { type BenchCase, runBenchCases, timeIt, writeBenchResult } from '../../../bench/report.js';
 import { countLlamaParameters, generate, llamaConfig, LlamaModel } from '../src/index.js';
 import { exportHuggingFace, loadPretrained } from '../src/node.js';
 
@@ -35,8 +35,7 @@ function torch(args: string[]): { tokensPerSec: number; prefillMs: number; ids: 
 
 const prompt = (n: number, vocab: number) => Array.from({ length: n }, (_, i) => (i * 7919) % vocab);
 
-interface Case { name: string; run: () => Promise<void> }
-const cases: Case[] = [
+const cases: BenchCase[] = [
   {
     name: 'llama-generate-smollm2-135m',
     run: async () => {
@@ -105,10 +104,4 @@ if (writeAt >= 0) {
   await exportHuggingFace(built, process.argv[writeAt + 1]);
   process.exit(0);
 }
-const only = process.argv.slice(2).find((a) => !a.startsWith('-'));
-for (const c of cases) {
-  if (only && !c.name.includes(only)) continue;
-  const t0 = performance.now();
-  await c.run();
-  console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-}
+await runBenchCases(cases);
