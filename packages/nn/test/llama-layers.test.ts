@@ -110,6 +110,21 @@ describe('grouped-query attention', () => {
     expect(att.cacheLength).toBe(0);
   });
 
+  it('hands out its attention weights (B, heads, T, keys): causal rows that sum to one', async () => {
+    const rope = new RotaryEmbedding({ headDim: 4, contextLength: 8 });
+    const att = new GroupedQueryAttention({ dIn: 8, numHeads: 4, numKVHeads: 2, headDim: 4, contextLength: 8, rope, generator: new Generator(3) });
+    let seen: Tensor | undefined;
+    noGrad(() => att.forward(randn([1, 3, 8], { generator: new Generator(4) }), { onAttentionWeights: (w) => { seen = w.clone(); } }));
+    expect(seen!.shape).toEqual([1, 4, 3, 3]);
+    const w = await seen!.data();
+    for (let r = 0; r < 12; r++) {
+      const row = Array.from(w.slice(3 * r, 3 * r + 3));
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      const t = r % 3; // the query's position
+      for (let j = t + 1; j < 3; j++) expect(row[j]).toBe(0);
+    }
+  });
+
   it('names bad head settings', () => {
     const rope = new RotaryEmbedding({ headDim: 4, contextLength: 8 });
     expect(() => new GroupedQueryAttention({ dIn: 8, numHeads: 3, numKVHeads: 2, headDim: 4, contextLength: 8, rope })).toThrow(/numHeads \(3\) must be a multiple of numKVHeads \(2\)/);

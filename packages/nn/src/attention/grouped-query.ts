@@ -71,24 +71,25 @@ export class GroupedQueryAttention extends CachedAttention {
   /** x (B, T, dIn) → (B, T, dIn). With useCache, x holds the tokens after the cached ones. */
   forward(x: Tensor, opts: AttentionForwardOptions = {}): Tensor {
     const offset = opts.useCache ? this.kvCache.length : 0;
-    return this.forwardWith(x, offset, opts.useCache ? this.kvCache : null);
+    return this.forwardWith(x, offset, opts.useCache ? this.kvCache : null, opts.onAttentionWeights);
   }
 
   /**
    * The forward against a given cache (null: none), for callers that keep one cache per sequence
    * (batched decoding); x's tokens sit at positions offset, offset + 1, ...
    */
-  forwardWith(x: Tensor, offset: number, cache: KVCache | null): Tensor {
+  forwardWith(x: Tensor, offset: number, cache: KVCache | null, onWeights?: (weights: Tensor) => void): Tensor {
     checkInput('GroupedQueryAttention', x, this.dIn, this.contextLength, offset);
-    return this.outProj.forward(this.attend(this.wQuery.forward(x), this.wKey.forward(x), this.wValue.forward(x), offset, cache));
+    return this.outProj.forward(this.attend(this.wQuery.forward(x), this.wKey.forward(x), this.wValue.forward(x), offset, cache, onWeights));
   }
 
   /**
    * Attention over projected rows: queries (B, T, numHeads·headDim), keys and values
    * (B, T, numKVHeads·headDim) of tokens at positions offset.. → context (B, T, numHeads·headDim),
    * before outProj. Batched decoding projects many sequences' rows at once and attends per sequence.
+   * onWeights sees the attention weights (B, numHeads, T, numKeys), before dropout.
    */
-  attend(queryRows: Tensor, keyRows: Tensor, valueRows: Tensor, offset: number, cache: KVCache | null): Tensor {
+  attend(queryRows: Tensor, keyRows: Tensor, valueRows: Tensor, offset: number, cache: KVCache | null, onWeights?: (weights: Tensor) => void): Tensor {
     const [B, T] = queryRows.shape;
     const { numHeads: H, numKVHeads: KV, headDim: D } = this;
     const G = H / KV; // query heads per KV head
@@ -106,7 +107,9 @@ export class GroupedQueryAttention extends CachedAttention {
     const grouped = queries.reshape(B, KV, G * T, D);
     const scores = grouped.matmul(keys.transpose(2, 3)).view(B, KV, G, T, numKeys);
     // the query at offset + i sees keys up to offset + i; the fused softmax masks the rest (no mask tensor)
-    const weights = this.dropout.forward(causalSoftmax(scores, { scale: 1 / Math.sqrt(D), offset })).view(B, KV, G * T, numKeys);
+    const softmaxed = causalSoftmax(scores, { scale: 1 / Math.sqrt(D), offset }); // (B, KV, G, T, numKeys)
+    onWeights?.(softmaxed.view(B, H, T, numKeys));
+    const weights = this.dropout.forward(softmaxed).view(B, KV, G * T, numKeys);
     return weights.matmul(values).view(B, H, T, D).transpose(1, 2).reshape(B, T, H * D); // (B, T, H·D)
   }
 
