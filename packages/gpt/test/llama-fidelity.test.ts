@@ -73,3 +73,14 @@ for (const name of LLAMA_FIXTURES) {
     });
   });
 }
+
+describe('stop tokens', () => {
+  it('stops at any of stopIds (not appended), as at eosId', async () => {
+    const model = (await loadPretrained(fixtureDir('tiny-smollm2'))) as LlamaModel;
+    const { prompt, greedy } = readLlamaExpected('tiny-smollm2');
+    const stopAt = greedy.data[4];
+    const first = greedy.data.indexOf(stopAt);
+    const out = await generate(model, [prompt.data], { maxNewTokens: 12, stopIds: [999, stopAt] });
+    expect(Array.from(await out.data()).slice(prompt.data.length)).toEqual(greedy.data.slice(0, first));
+  });
+});
