@@ -56,3 +56,32 @@ describe('matmul keeps large weights in the WebAssembly memory', () => {
     expect(maxDiff(matmul(x, w), ref(a, wData, 2))).toBeLessThan(1e-4);
   });
 });
+
+describe('the kept region gives way when memory runs short', () => {
+  it('a matrix that does not fit is not kept; a call whose scratch does not fit empties the region and retries', async () => {
+    const { residentMatrix, resetResident, scratchStart, withScratch } = await import('../src/backends/cpu/wasm/resident.js');
+    const { ensureBytes } = await import('../src/backends/cpu/wasm/matmul.js');
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 20 }); // 1.25 MiB at most
+    try {
+      resetResident();
+      const workEnd = 4096;
+      expect(scratchStart(workEnd)).toBe(workEnd);
+      const big = new Float32Array(1 << 19); // 2 MiB: cannot be kept here
+      expect(residentMatrix(memory, big, 0, big.length, { key: big, version: 0 })).toBe(-1);
+      const w = new Float32Array(1 << 18).fill(3); // 1 MiB: kept
+      expect(residentMatrix(memory, w, 0, w.length, { key: w, version: 0 })).toBe(workEnd);
+      expect(scratchStart(workEnd)).toBe(workEnd + (1 << 20));
+      const starts: number[] = [];
+      const placed = withScratch(workEnd, (start) => {
+        starts.push(start);
+        ensureBytes(memory, start + (1 << 19)); // 0.5 MiB of scratch: fits only below the kept matrix
+        return start;
+      });
+      expect(starts).toEqual([workEnd + (1 << 20), workEnd]);
+      expect(placed).toBe(workEnd);
+      expect(scratchStart(workEnd)).toBe(workEnd); // emptied
+    } finally {
+      resetResident();
+    }
+  });
+});

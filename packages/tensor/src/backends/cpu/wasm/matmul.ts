@@ -9,7 +9,7 @@ import { BLOCKING, planChunks } from './plan.js';
 import { type GemmInstance, type KernelKind, instantiateAsync, instantiateSync, nodeBuiltin } from './runtime.js';
 import { GemmThreadPool } from './threads.js';
 import { profileAdd, profiling } from '../../../profile.js';
-import { residentMatrix, resetResident, scratchStart } from './resident.js';
+import { residentMatrix, resetResident, scratchStart, withScratch } from './resident.js';
 
 export type { MatmulArgs } from './args.js';
 export type MatmulKernel = 'auto' | KernelKind | 'js';
@@ -85,9 +85,9 @@ function scratchBase(): number {
   return WORK_BYTE_OFFSET + Math.max(1, threads) * workBytes(BLOCKING);
 }
 
-/** Where a kernel's operands may go in the WASM memory (above the workspaces and the kept matrices). */
-export function kernelScratch(): number {
-  return scratchStart(scratchBase());
+/** End of the workspaces, for the other kernels: their operands go above it and the kept matrices (resident.ts withScratch). */
+export function kernelWorkEnd(): number {
+  return scratchBase();
 }
 
 /** The loaded WASM module with its thread pool and thread count, for the other kernels (null without WebAssembly). */
@@ -127,11 +127,14 @@ function matmulWasm(g: GemmInstance, x: MatmulArgs): void {
   const workSize = workBytes(BLOCKING);
   const workEnd = scratchBase();
   scratchStart(workEnd); // first: a changed thread count empties the kept region before it is used
-  const kept = x.bResident && bCount === 1 ? residentMatrix(g.memory, x.b, x.bOffset, k * n, x.bResident) : -1;
-  const aPtr = scratchStart(workEnd);
-  const bPtr = kept >= 0 ? kept : aPtr + align64(aCount * m * k * 4);
-  const cPtr = kept >= 0 ? aPtr + align64(aCount * m * k * 4) : bPtr + align64(bCount * k * n * 4);
-  ensureBytes(g.memory, cPtr + batch * m * n * 4);
+  let kept = x.bResident && bCount === 1 ? residentMatrix(g.memory, x.b, x.bOffset, k * n, x.bResident) : -1;
+  const { aPtr, bPtr, cPtr } = withScratch(workEnd, (aPtr) => {
+    if (kept >= aPtr) kept = -1; // the kept region was emptied to make room: B is copied like the rest
+    const bPtr = kept >= 0 ? kept : aPtr + align64(aCount * m * k * 4);
+    const cPtr = kept >= 0 ? aPtr + align64(aCount * m * k * 4) : bPtr + align64(bCount * k * n * 4);
+    ensureBytes(g.memory, cPtr + batch * m * n * 4);
+    return { aPtr, bPtr, cPtr };
+  });
 
   const { heap, ctl } = memoryViews(g.memory);
   copyMatrices(heap, aPtr, x.a, x.aOffset, x.aBatchStride, aCount, m * k);

@@ -3,7 +3,8 @@
 // worker threads (the GEMM's pool), and hand back views of the outputs. Each function returns
 // false when WebAssembly is unavailable, and the caller computes another way.
 import { CTL_BYTE_OFFSET, Field, OP_ARGS, WORK_BYTE_OFFSET, align64 } from './job.js';
-import { ensureBytes, kernelScratch, memoryViews, wasmContext } from './matmul.js';
+import { ensureBytes, kernelWorkEnd, memoryViews, wasmContext } from './matmul.js';
+import { withScratch } from './resident.js';
 import { profileAdd, profiling } from '../../../profile.js';
 
 /** Job kinds of assembly/ops.ts. */
@@ -40,14 +41,17 @@ function run(job: Job): { heap: Float32Array; at: number[]; chunks: number } | n
   if (job.kind === Kind.UNARY) per = Math.ceil(per / 4) * 4; // whole vectors per chunk
   chunks = Math.ceil(job.units / per);
   const operands = job.operands(chunks);
-  const ptrs: number[] = [];
-  let end = kernelScratch();
-  for (const o of operands) {
-    if (!o) { ptrs.push(0); continue; }
-    ptrs.push(end);
-    end += align64(o.size * 4);
-  }
-  ensureBytes(g.memory, end);
+  const ptrs = withScratch(kernelWorkEnd(), (start) => {
+    const at: number[] = [];
+    let end = start;
+    for (const o of operands) {
+      if (!o) { at.push(0); continue; }
+      at.push(end);
+      end += align64(o.size * 4);
+    }
+    ensureBytes(g.memory, end);
+    return at;
+  });
   const timed = profiling();
   const t0 = timed ? performance.now() : 0;
   const { heap, ctl, ctlF32 } = memoryViews(g.memory);

@@ -41,7 +41,11 @@ export function residentMatrix(memory: WebAssembly.Memory, src: Float32Array, of
       end = base;
       if (bytes > RESIDENT_MAX_BYTES) return -1;
     }
-    ensureBytes(memory, end + bytes);
+    try {
+      ensureBytes(memory, end + bytes);
+    } catch {
+      return -1; // no room: this matrix is copied per call, as without the region
+    }
     slot = { ptr: end, offset, length, version: -1 };
     slots.set(key.key, slot);
     end += bytes;
@@ -51,6 +55,24 @@ export function residentMatrix(memory: WebAssembly.Memory, src: Float32Array, of
     slot.version = key.version;
   }
   return slot.ptr;
+}
+
+/** Empties the region, keeping its place (when a call's scratch needs the room). */
+export function dropResident(): void {
+  slots = new WeakMap();
+  end = base;
+}
+
+/** Runs place(scratchStart) and, if its memory cannot be had, empties the region and places once more from its base. */
+export function withScratch<T>(workEnd: number, place: (start: number) => T): T {
+  const start = scratchStart(workEnd);
+  try {
+    return place(start);
+  } catch (e) {
+    if (start === align64(workEnd) || !(e instanceof RangeError)) throw e;
+    dropResident();
+    return place(scratchStart(workEnd));
+  }
 }
 
 /** Forgets every kept matrix (a new kernel module, or tests). */
