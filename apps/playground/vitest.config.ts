@@ -6,7 +6,7 @@ import { llmVitestConfig } from '../../vitest.shared.ts';
 const skipBrowser = process.env.LLM_SKIP_BROWSER === '1';
 if (skipBrowser) console.log('@llm/playground: LLM_SKIP_BROWSER=1, the headless Chromium test (test/e2e) is left out');
 
-export default mergeConfig(llmVitestConfig({ testTimeout: 120_000 }), {
+export default mergeConfig(llmVitestConfig({ testTimeout: 180_000 }), {
   test: {
     include: ['test/**/*.test.ts'],
     exclude: skipBrowser ? ['test/e2e/**'] : [],

@@ -1,6 +1,7 @@
-// The playground's entry: pick a backend (?backend=auto|webgpu|cpu), make the tiny model, mount the views.
-import { type BackendChoice, parseBackendChoice, startBackend } from './lib/backend.js';
-import { createTinyModel } from './lib/tinyModel.js';
+// The playground's entry: start the training worker on a backend (?backend=auto|webgpu|cpu), then
+// mount the views. The page itself holds no tensors: the worker owns the model.
+import { type BackendChoice, parseBackendChoice } from './lib/backend.js';
+import { WorkerClient } from './lib/workerClient.js';
 import { AppState } from './state.js';
 import { mountAttention } from './views/attentionView.js';
 import { byId, showError } from './views/dom.js';
@@ -9,8 +10,6 @@ import { mountModel } from './views/modelView.js';
 import { mountTokenizer } from './views/tokenizerView.js';
 import { mountTrain } from './views/trainView.js';
 import './style.css';
-
-const INITIAL_SEED = 123;
 
 async function main(): Promise<void> {
   const choice: BackendChoice = parseBackendChoice(new URLSearchParams(location.search).get('backend'));
@@ -22,18 +21,28 @@ async function main(): Promise<void> {
     location.href = url.toString();
   });
 
-  mountTokenizer(); // needs no model: show tokens while the backend starts
-  const backend = await startBackend(choice);
+  const tokenizer = mountTokenizer(); // needs no model: show tokens while the worker starts
+  const worker = new WorkerClient();
+  const backend = await worker.request({ type: 'init', backend: choice });
   const badge = byId('backend');
-  badge.textContent = `${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} · ${backend.detail}`;
+  const threads = backend.name === 'cpu' ? ` · ${backend.threads} thread${backend.threads > 1 ? 's' : ''}` : '';
+  badge.textContent = `${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} · ${backend.detail}${threads} · in a worker`;
   badge.dataset.backend = backend.name;
-  if (backend.fallbackReason) badge.title = `WebGPU not used: ${backend.fallbackReason}`;
+  badge.dataset.threads = String(backend.threads);
+  const notes = [
+    backend.fallbackReason && `WebGPU not used: ${backend.fallbackReason}`,
+    !backend.crossOriginIsolated && 'not cross-origin isolated (no COOP/COEP headers): the CPU backend runs on one thread',
+  ].filter(Boolean);
+  if (notes.length) badge.title = notes.join('; ');
 
-  const state = new AppState(backend, createTinyModel(INITIAL_SEED), `random weights (seed ${INITIAL_SEED})`);
+  const state = new AppState(worker, backend);
+  state.onModelChange((m) => tokenizer.setModelVocabulary(m.tokenizerJson, m.tokenizer));
+  mountTrain(state);
   mountModel(state);
   mountAttention(state);
   mountGenerate(state);
-  mountTrain(state);
+  // for the browser test: the current model's last-token logits for a prompt
+  (globalThis as { playground?: unknown }).playground = { logits: (prompt: string) => worker.request({ type: 'logits', prompt }) };
   document.body.dataset.ready = 'true';
 }
 

@@ -1,8 +1,9 @@
-// The attention view's weights against PyTorch's (float64) for @llm/gpt's tiny GPT-2 fixture, and
-// against what the layer itself computes: weights · V, heads merged, outProj = the layer's output.
-import { noGrad, tensor, tidy } from '@llm/tensor';
+// The attention view's weights (MultiHeadAttention's onAttentionWeights, collected over the model)
+// against PyTorch's (float64) for @llm/gpt's tiny GPT-2 fixture, and against what the layer itself
+// computes: weights · V, heads merged, outProj = the layer's output.
+import { noGrad, type Tensor, tensor, tidy } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
-import { attentionWeights, headMap, modelAttention } from '../src/lib/attention.js';
+import { headMap, modelAttention } from '../src/lib/attention.js';
 import { modelFromSafetensors } from '../src/lib/checkpoint.js';
 import { createTinyModel } from '../src/lib/tinyModel.js';
 import { expectClose, readAttentionFixture, readTinyGpt2 } from './helpers.js';
@@ -45,8 +46,10 @@ describe('modelAttention', () => {
     const x = tensor(Float32Array.from({ length: 5 * 16 }, (_, i) => Math.sin(i * 0.37)), { shape: [1, 5, 16] });
     const [viaWeights, direct] = noGrad(() => tidy(() => {
       const heads = (t: typeof x) => t.view(1, 5, 4, 4).transpose(1, 2);
-      const context = attentionWeights(att, x).matmul(heads(att.wValue.forward(x))).transpose(1, 2).reshape(1, 5, 16);
-      return [att.outProj.forward(context), att.forward(x)];
+      let weights: Tensor | undefined;
+      const direct = att.forward(x, { onAttentionWeights: (w) => { weights = w; } });
+      const context = weights!.matmul(heads(att.wValue.forward(x))).transpose(1, 2).reshape(1, 5, 16);
+      return [att.outProj.forward(context), direct];
     }));
     expectClose(await viaWeights.data(), await direct.data(), 1e-5, 'outProj(weights · V) vs forward');
     model.dispose();

@@ -1,8 +1,6 @@
-// The attention weights of every layer and head for one prompt. @llm/nn's MultiHeadAttention does
-// not expose them, so they are recomputed here from each layer's own query and key projections,
-// exactly as its forward does: softmax(mask(Q Kᵀ) / √headDim) on the block's normalised input.
+// The attention weights of every layer and head for one prompt, as each layer's MultiHeadAttention
+// hands them out during the forward pass (its onAttentionWeights option): softmax(mask(QKᵀ)/√headDim).
 import type { GPTModel } from '@llm/gpt';
-import { causalMask, type MultiHeadAttention } from '@llm/nn';
 import { arange, noGrad, stack, type Tensor, tensor, tidy } from '@llm/tensor';
 
 export interface AttentionMaps {
@@ -21,16 +19,6 @@ export function headMap(maps: AttentionMaps, layer: number, head: number): Float
   return maps.weights.subarray(at, at + size);
 }
 
-/** Attention weights (B, H, T, T) of `att` for its input x (B, T, dIn), without dropout. */
-export function attentionWeights(att: MultiHeadAttention, x: Tensor): Tensor {
-  const [B, T] = x.shape;
-  const heads = (t: Tensor) => t.view(B, T, att.numHeads, att.headDim).transpose(1, 2); // (B, H, T, headDim)
-  const queries = heads(att.wQuery.forward(x));
-  const keys = heads(att.wKey.forward(x));
-  const scores = queries.matmul(keys.transpose(2, 3)).maskedFill(causalMask(x.backend, att.contextLength, T), -Infinity); // (B, H, T, T)
-  return scores.mul(1 / Math.sqrt(att.headDim)).softmax(-1);
-}
-
 /** Runs the prompt through the model (eval mode is the caller's) and collects every layer's weights. */
 export async function modelAttention(model: GPTModel, ids: readonly number[]): Promise<AttentionMaps> {
   const T = ids.length;
@@ -43,8 +31,7 @@ export async function modelAttention(model: GPTModel, ids: readonly number[]): P
     let x = model.dropEmb.forward(model.tokEmb.forward(input).add(model.posEmb.forward(arange(0, T, 1, { backend })))); // (1, T, E)
     const perLayer: Tensor[] = [];
     for (const block of model.trfBlocks) {
-      perLayer.push(attentionWeights(block.att, block.norm1.forward(x)).squeeze(0)); // (H, T, T)
-      x = block.forward(x);
+      x = block.forward(x, { onAttentionWeights: (w) => perLayer.push(w.squeeze(0)) }); // w: (1, H, T, T)
     }
     return stack(perLayer, 0); // (L, H, T, T)
   }));

@@ -1,8 +1,66 @@
-// Checkpoints in the browser: a .safetensors file the user picks (ours, as saveModel writes it, or
-// Hugging Face's GPT-2 layout, with or without its config.json) becomes a GPTModel, and the
-// current model becomes a downloadable .safetensors that @llm/gpt's loadModel reads in Node.
+// Checkpoints in the browser: a model folder the user picks (ours, as the CLI's saveModel writes it
+// with the trained vocabulary's tokenizer.json, or Hugging Face's GPT-2 layout, with or without its
+// config.json) becomes a GPTModel and its tokenizer, and the current model becomes the same folder's
+// files, which @llm/gpt's loadModel and `llm generate --model DIR` read in Node.
 import { CHECKPOINT_FORMAT, type GPTConfig, GPTModel, hfConfigToGPTConfig, hfLayout, type HFTensorSpec, parseSafetensors, type SafetensorsBuffer, serializeSafetensors, validateConfig, type WritableTensor } from '@llm/gpt';
 import { assign, noGrad, type Tensor, tensor, tidy } from '@llm/tensor';
+import { type Encoding, encodingFormat, fromHFTokenizerJson, getEncoding, loadEncoding } from '@llm/tokenizer';
+
+/** A model folder's files by name: model.safetensors, config.json, tokenizer.json. */
+export type FolderFiles = Record<string, Uint8Array>;
+
+export interface LoadedFolder extends LoadedCheckpoint {
+  tokenizer: Encoding;
+  /** The tokenizer.json text, written back unchanged on export (absent: GPT-2's, which needs none). */
+  tokenizerJson?: string;
+}
+
+/** The folder the CLI writes: model.safetensors (our layout), config.json and the vocabulary's tokenizer.json. */
+export async function modelToFolder(model: GPTModel, tokenizerJson?: string): Promise<FolderFiles> {
+  const utf8 = new TextEncoder();
+  const files: FolderFiles = {
+    'model.safetensors': await modelToSafetensors(model),
+    'config.json': utf8.encode(`${JSON.stringify({ format: CHECKPOINT_FORMAT, ...model.config }, null, 2)}\n`),
+  };
+  if (tokenizerJson !== undefined) files['tokenizer.json'] = utf8.encode(tokenizerJson);
+  return files;
+}
+
+/** A model and its tokenizer from a folder's files (`name` names the folder in errors). */
+export function modelFromFolder(files: FolderFiles, name: string): LoadedFolder {
+  const utf8 = new TextDecoder();
+  const weights = files['model.safetensors'] ? 'model.safetensors' : Object.keys(files).find((f) => f.endsWith('.safetensors'));
+  if (!weights) throw new Error(`${name}: no .safetensors file among ${Object.keys(files).join(', ') || 'no files'}`);
+  const configJson = files['config.json'] ? utf8.decode(files['config.json']) : undefined;
+  const loaded = modelFromSafetensors(files[weights], `${name}/${weights}`, configJson);
+  try {
+    const tokenizerJson = files['tokenizer.json'] ? utf8.decode(files['tokenizer.json']) : undefined;
+    const tokenizer = tokenizerJson === undefined ? gpt2For(loaded.model, name) : parseTokenizer(tokenizerJson, `${name}/tokenizer.json`);
+    if (tokenizer.nVocab > loaded.model.config.vocabSize) {
+      throw new Error(`${name}: tokenizer.json has ${tokenizer.nVocab} tokens, more than the model's vocabulary of ${loaded.model.config.vocabSize}`);
+    }
+    return { ...loaded, tokenizer, tokenizerJson };
+  } catch (e) {
+    loaded.model.dispose();
+    throw e;
+  }
+}
+
+function gpt2For(model: GPTModel, name: string): Encoding {
+  if (model.config.vocabSize < 50257) throw new Error(`${name}: has no tokenizer.json and its vocabulary (${model.config.vocabSize}) is not GPT-2's; pick the tokenizer.json saved with it`);
+  return getEncoding('gpt2');
+}
+
+/** Our tokenizer.json (saveEncoding's format) or a Hugging Face one. */
+function parseTokenizer(text: string, what: string): Encoding {
+  try {
+    const json = parseJson(text, what);
+    return json.format === encodingFormat ? loadEncoding(text) : fromHFTokenizerJson(text, { name: what });
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new Error(message.startsWith(what) ? message : `${what}: ${message}`);
+  }
+}
 
 /** Heads of the four GPT-2 sizes by embDim: Hugging Face files name no head count, only config.json does. */
 const GPT2_HEADS: Record<number, number> = { 768: 12, 1024: 16, 1280: 20, 1600: 25 };

@@ -1,8 +1,8 @@
-// Attention heatmaps for a prompt: one small map per layer (rows) and head (columns); clicking
-// one shows it large with the tokens along its axes. Recomputed when the model changes.
-import { type AttentionMaps, headMap, modelAttention } from '../lib/attention.js';
-import { checkTokensFit } from '../lib/tinyModel.js';
-import { tokenPieces, visibleText } from '../lib/tokens.js';
+// Attention heatmaps for a prompt, from the worker's model in its own vocabulary: one small map per
+// layer (rows) and head (columns); clicking one shows it large with the tokens along its axes.
+// Recomputed when the model changes.
+import { type AttentionMaps, headMap } from '../lib/attention.js';
+import { visibleText } from '../lib/tokens.js';
 import type { AppState } from '../state.js';
 import { byId, h, showError, showInfo } from './dom.js';
 import { drawHeatmap } from './heatmap.js';
@@ -27,13 +27,9 @@ export function mountAttention(state: AppState): void {
 
   const render = async () => {
     const model = state.model;
-    const pieces = tokenPieces(prompt.value);
-    const limit = model.config.contextLength;
-    const used = pieces.slice(-limit);
-    if (used.length === 0) throw new Error('type a prompt first');
-    checkTokensFit(used.map((p) => p.id), model.config, 'attention prompt');
-    const maps = await modelAttention(model, used.map((p) => p.id));
-    shown = { maps, labels: used.map((p) => visibleText(p.text)) };
+    if (!model) throw new Error('no model yet: train one or load a model folder first');
+    const maps = await state.exclusive('attention', () => state.worker.request({ type: 'attention', prompt: prompt.value }));
+    shown = { maps, labels: maps.tokens.map(visibleText) };
     const cell = Math.max(3, Math.floor(96 / maps.T));
     const rows: HTMLElement[] = [];
     for (let layer = 0; layer < maps.nLayers; layer++) {
@@ -49,11 +45,11 @@ export function mountAttention(state: AppState): void {
     grid.replaceChildren(...rows);
     grid.dataset.maps = String(maps.nLayers * maps.nHeads);
     drawFocus();
-    showInfo(message, `${maps.T} tokens${pieces.length > limit ? ` (the last ${limit}: the model's context)` : ''}; ${maps.nLayers} layers × ${maps.nHeads} heads`);
+    showInfo(message, `${maps.T} tokens (at most the model's context, ${model.contextLength}); ${maps.nLayers} layers × ${maps.nHeads} heads`);
   };
 
   const run = () => render().catch((e) => showError(message, e));
   byId('att-run').addEventListener('click', run);
   prompt.addEventListener('keydown', (e) => { if (e.key === 'Enter') run(); });
-  state.onModelChange(() => { if (shown) run(); });
+  state.onModelChange(() => { if (shown && !state.busy) run(); });
 }

@@ -1,12 +1,8 @@
-// Generation with sampling controls: the continuation streams in token by token, in its own colour
-// after the prompt. temperature 0 is greedy; top-k / top-p filter before the draw; the seed makes it repeatable.
-import { generateStream } from '@llm/gpt';
-import { checkTokensFit } from '../lib/tinyModel.js';
-import { gpt2Encoding } from '../lib/tokens.js';
+// Generation with sampling controls, in the worker: the continuation streams in token by token, in
+// its own colour after the prompt. temperature 0 is greedy; top-k / top-p filter before the draw;
+// the seed makes it repeatable.
 import type { AppState } from '../state.js';
-import { byId, h, nextFrame, numberInput, showError, showInfo } from './dom.js';
-
-const END_OF_TEXT = 50256;
+import { byId, h, numberInput, showError, showInfo } from './dom.js';
 
 export function mountGenerate(state: AppState): void {
   const prompt = byId<HTMLInputElement>('gen-prompt');
@@ -16,41 +12,35 @@ export function mountGenerate(state: AppState): void {
   const temperatureValue = byId('gen-temperature-value');
   const runButton = byId<HTMLButtonElement>('gen-run');
   const stopButton = byId<HTMLButtonElement>('gen-stop');
-  let stop = false;
+  let continuation: HTMLElement | null = null;
 
   const showTemperature = () => { temperatureValue.textContent = Number(temperature.value).toFixed(2); };
   temperature.addEventListener('input', showTemperature);
   showTemperature();
+  state.worker.on((e) => {
+    if (e.event === 'token' && continuation && state.busy === 'generating') continuation.textContent += e.text;
+  });
 
   const run = async () => {
-    const temp = numberInput('gen-temperature', 'temperature', 0, 5);
-    const topK = numberInput('gen-topk', 'top-k', 0, 50257, true);
-    const topP = numberInput('gen-topp', 'top-p', 0.01, 1);
-    const seed = numberInput('gen-seed', 'seed', 0, 2 ** 31 - 1, true);
-    const maxNewTokens = numberInput('gen-max', 'max new tokens', 1, 512, true);
-    if (prompt.value.length === 0) throw new Error('type a prompt first');
-    checkTokensFit(gpt2Encoding().encode(prompt.value, { allowedSpecial: 'all' }), state.model.config, 'prompt');
-    const continuation = h('span', { class: 'continuation' });
+    const request = {
+      prompt: prompt.value,
+      temperature: numberInput('gen-temperature', 'temperature', 0, 5),
+      topK: numberInput('gen-topk', 'top-k', 0, 1_000_000, true) || undefined,
+      topP: numberInput('gen-topp', 'top-p', 0.01, 1),
+      seed: numberInput('gen-seed', 'seed', 0, 2 ** 31 - 1, true),
+      maxNewTokens: numberInput('gen-max', 'max new tokens', 1, 1024, true),
+    };
+    if (request.topP >= 1) delete (request as { topP?: number }).topP;
+    if (!state.model) throw new Error('no model yet: train one or load a model folder first');
+    continuation = h('span', { class: 'continuation' });
     output.replaceChildren(h('span', { class: 'prompt' }, prompt.value), continuation);
     delete output.dataset.done;
-    stop = false;
     runButton.disabled = true;
     stopButton.disabled = false;
-    const started = performance.now();
-    let count = 0;
     try {
-      await state.exclusive('generating', async () => {
-        const opts = { maxNewTokens, temperature: temp, topK: topK || undefined, topP: topP < 1 ? topP : undefined, seed, eosId: END_OF_TEXT < state.model.config.vocabSize ? END_OF_TEXT : undefined };
-        for await (const { text } of generateStream(state.model, gpt2Encoding(), prompt.value, opts)) {
-          continuation.textContent += text;
-          count++;
-          await nextFrame();
-          if (stop) break;
-        }
-      });
-      const seconds = (performance.now() - started) / 1000;
-      showInfo(message, `${count} tokens in ${seconds.toFixed(2)} s (${(count / seconds).toFixed(1)} tokens/s)${stop ? ', stopped' : ''}`);
-      output.dataset.done = String(count);
+      const r = await state.exclusive('generating', () => state.worker.request({ type: 'generate', request }));
+      showInfo(message, `${r.tokens} tokens in ${r.seconds.toFixed(2)} s (${(r.tokens / r.seconds).toFixed(1)} tokens/s)${r.stopped ? ', stopped' : ''}`);
+      output.dataset.done = String(r.tokens);
     } finally {
       runButton.disabled = false;
       stopButton.disabled = true;
@@ -58,5 +48,5 @@ export function mountGenerate(state: AppState): void {
   };
 
   runButton.addEventListener('click', () => run().catch((e) => showError(message, e)));
-  stopButton.addEventListener('click', () => { stop = true; });
+  stopButton.addEventListener('click', () => state.worker.control({ type: 'stop' }));
 }

@@ -1,5 +1,6 @@
-// Renders the loss chart geometry into the page's <svg>.
-import { type ChartBox, chartGeometry, DEFAULT_BOX } from '../lib/lossChart.js';
+// Renders the loss curves into the page's <svg>: the loss of every training step (thin, blue) and
+// the validation loss at each evaluation (red), over the run's steps.
+import { type ChartBox, type Curve, curvesGeometry, DEFAULT_BOX } from '../lib/lossChart.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -10,9 +11,16 @@ function svg(tag: string, attrs: Record<string, string | number>, text?: string)
   return el;
 }
 
-export function drawLossChart(target: SVGSVGElement, losses: readonly number[], box: ChartBox = DEFAULT_BOX): void {
+export interface LossCurves {
+  train: Curve;
+  val: Curve;
+  /** The run's last step: the x axis spans the whole run from the start. */
+  totalSteps: number;
+}
+
+export function drawLossChart(target: SVGSVGElement, curves: LossCurves, box: ChartBox = DEFAULT_BOX): void {
   const { width, height, pad } = box;
-  const g = chartGeometry(losses, box);
+  const g = curvesGeometry([curves.train, curves.val], box, curves.totalSteps);
   target.setAttribute('viewBox', `0 0 ${width} ${height}`);
   const parts: SVGElement[] = [svg('rect', { x: 0, y: 0, width, height, fill: '#fff' })];
   for (const t of g.yTicks) {
@@ -22,9 +30,12 @@ export function drawLossChart(target: SVGSVGElement, losses: readonly number[], 
   for (const t of g.xTicks) parts.push(svg('text', { x: t.x, y: height - pad.bottom + 16, 'text-anchor': 'middle', class: 'tick' }, String(t.value)));
   parts.push(svg('text', { x: width - pad.right, y: height - 4, 'text-anchor': 'end', class: 'axis' }, 'step'));
   parts.push(svg('text', { x: 4, y: pad.top + 4, class: 'axis' }, 'loss'));
-  parts.push(svg('path', { d: g.path, fill: 'none', stroke: '#2563eb', 'stroke-width': 2, class: 'loss-line' }));
+  parts.push(svg('text', { x: width - pad.right - 4, y: pad.top + 12, 'text-anchor': 'end', class: 'legend', fill: '#2563eb' }, 'train (each step)'));
+  parts.push(svg('text', { x: width - pad.right - 4, y: pad.top + 26, 'text-anchor': 'end', class: 'legend', fill: '#dc2626' }, 'validation'));
+  parts.push(svg('path', { d: g.paths[0], fill: 'none', stroke: '#2563eb', 'stroke-width': 1, opacity: 0.7, class: 'loss-line' }));
+  parts.push(svg('path', { d: g.paths[1], fill: 'none', stroke: '#dc2626', 'stroke-width': 2.5, class: 'val-line' }));
   target.replaceChildren(...parts);
-  target.dataset.points = String(losses.length);
-  target.dataset.last = losses.length ? String(losses[losses.length - 1]) : '';
-  target.dataset.losses = JSON.stringify(losses);
+  target.dataset.points = String(curves.train.length);
+  target.dataset.val = JSON.stringify(curves.val);
+  target.dataset.losses = JSON.stringify(curves.train.map((p) => p[1]));
 }

@@ -1,62 +1,59 @@
-// The model panel: what is loaded, a fresh random model from a seed, a .safetensors checkpoint
-// from disk (ours, or Hugging Face's GPT-2 layout with its config.json), and a download of the
-// current weights.
-import { modelFromSafetensors, modelToSafetensors } from '../lib/checkpoint.js';
-import { createTinyModel, describeModel } from '../lib/tinyModel.js';
+// The model panel: what the worker holds, a download of it as the folder the CLI writes
+// (model.safetensors, config.json, tokenizer.json: `llm generate --model DIR` reads it), and loading
+// such a folder (ours, e.g. runs/pretrain-demo, or a Hugging Face GPT-2 one) into the worker.
+import type { FolderFiles } from '../lib/checkpoint.js';
 import type { AppState } from '../state.js';
-import { byId, numberInput, showError, showInfo } from './dom.js';
+import { byId, showError, showInfo } from './dom.js';
+
+/** Saves a file through the browser's download (one per file: a page cannot write a folder). */
+function download(name: string, bytes: Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 export function mountModel(state: AppState): void {
   const info = byId('model-info');
   const message = byId('model-message');
-  const files = byId<HTMLInputElement>('model-file');
+  const downloadButton = byId<HTMLButtonElement>('model-download');
 
-  const describe = () => {
-    info.textContent = `${state.modelSource} · ${describeModel(state.model)}`;
+  state.onModelChange((m) => {
+    info.textContent = `${m.source} · ${m.description} · tokenizer ${m.tokenizer}`;
+    downloadButton.disabled = false;
+  });
+
+  downloadButton.addEventListener('click', async () => {
+    try {
+      const files = await state.exclusive('saving', () => state.worker.request({ type: 'export' }));
+      for (const [name, bytes] of Object.entries(files)) download(name, bytes);
+      const total = Object.values(files).reduce((n, b) => n + b.byteLength, 0);
+      showInfo(message, `saved ${Object.keys(files).join(', ')} (${(total / 2 ** 20).toFixed(2)} MiB): put them in one folder; \`llm generate --model DIR\` and @llm/gpt's loadModel read it`);
+    } catch (e) {
+      showError(message, e);
+    }
+  });
+
+  const load = async (input: HTMLInputElement) => {
+    const picked = [...(input.files ?? [])];
+    if (picked.length === 0) return;
+    // a folder pick gives "folder/name" paths: keep the base names, the folder names the model
+    const folder = picked[0].webkitRelativePath.split('/')[0] || picked.find((f) => f.name.endsWith('.safetensors'))?.name || 'model';
+    const files: FolderFiles = {};
+    for (const f of picked) {
+      if (/\.(safetensors|json)$/.test(f.name)) files[f.name] = new Uint8Array(await f.arrayBuffer());
+    }
+    if (!Object.keys(files).some((n) => n.endsWith('.safetensors'))) throw new Error(`pick a folder or files with a .safetensors file (got ${picked.map((f) => f.name).join(', ')})`);
+    const size = Object.values(files).reduce((n, b) => n + b.byteLength, 0);
+    showInfo(message, `loading ${folder} (${(size / 2 ** 20).toFixed(1)} MiB)...`);
+    const summary = await state.exclusive('loading', () => state.worker.request({ type: 'load', files, name: folder }, Object.values(files).map((b) => b.buffer)));
+    state.setModel(summary);
+    showInfo(message, `loaded ${folder}`);
   };
-  state.onModelChange(describe);
-  describe();
-
-  byId('model-new').addEventListener('click', () => {
-    try {
-      const seed = numberInput('model-seed', 'seed', 0, 2 ** 31 - 1, true);
-      state.setModel(createTinyModel(seed), `random weights (seed ${seed})`);
-      showInfo(message, 'new random model');
-    } catch (e) {
-      showError(message, e);
-    }
-  });
-
-  files.addEventListener('change', async () => {
-    try {
-      const picked = [...(files.files ?? [])];
-      const weights = picked.find((f) => f.name.endsWith('.safetensors'));
-      const config = picked.find((f) => f.name.endsWith('.json'));
-      if (!weights) throw new Error(`pick a .safetensors file (got ${picked.map((f) => f.name).join(', ') || 'nothing'})`);
-      showInfo(message, `loading ${weights.name} (${(weights.size / 2 ** 20).toFixed(1)} MiB)...`);
-      const bytes = new Uint8Array(await weights.arrayBuffer());
-      const loaded = modelFromSafetensors(bytes, weights.name, config ? await config.text() : undefined);
-      state.setModel(loaded.model, `${weights.name} (${loaded.layout === 'ours' ? 'our layout' : 'Hugging Face layout'})`);
-      showInfo(message, `loaded ${weights.name}`);
-    } catch (e) {
-      showError(message, e);
-    } finally {
-      files.value = '';
-    }
-  });
-
-  byId('model-download').addEventListener('click', async () => {
-    try {
-      const bytes = await modelToSafetensors(state.model);
-      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = 'playground-model.safetensors';
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      showInfo(message, `saved ${(bytes.byteLength / 2 ** 20).toFixed(1)} MiB; @llm/gpt's loadModel(path) reads it in Node`);
-    } catch (e) {
-      showError(message, e);
-    }
-  });
+  for (const id of ['model-folder', 'model-file']) {
+    const input = byId<HTMLInputElement>(id);
+    input.addEventListener('change', () => load(input).catch((e) => showError(message, e)).finally(() => { input.value = ''; }));
+  }
 }

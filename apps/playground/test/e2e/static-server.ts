@@ -1,8 +1,10 @@
 // A static file server for the built app on 127.0.0.1 and a free port: enough for the browser test.
+// It sends the cross-origin isolation headers, as a static host must (see the README).
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { ISOLATION_HEADERS } from '../../vite.config.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,7 +32,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...ISOLATION_HEADERS }).end(body);
     } catch {
       res.writeHead(404).end(`not found: ${path}`);
     }
