@@ -67,7 +67,9 @@ export function opChunk(kind: i32, args: usize, idx: i32): void {
   return geluGradV(x);
 }
 
-function unaryLoop(op: i32, x: usize, out: usize, i0: i32, i1: i32): void {
+// inlined into each branch of unary() with op a constant, so the op test folds away
+// @ts-ignore: decorator
+@inline function unaryLoop(op: i32, x: usize, out: usize, i0: i32, i1: i32): void {
   let i = i0;
   for (; i + 4 <= i1; i += 4) v128.store(out + <usize>i * 4, unaryV(op, v128.load(x + <usize>i * 4)));
   // the tail goes through the same vector code, so every element gets identical rounding
@@ -75,7 +77,6 @@ function unaryLoop(op: i32, x: usize, out: usize, i0: i32, i1: i32): void {
 }
 
 function unary(op: i32, x: usize, out: usize, i0: i32, i1: i32): void {
-  // one loop per op, so the op test leaves the inner loop
   if (op == EXP) unaryLoop(EXP, x, out, i0, i1);
   else if (op == TANH) unaryLoop(TANH, x, out, i0, i1);
   else if (op == SIGMOID) unaryLoop(SIGMOID, x, out, i0, i1);
