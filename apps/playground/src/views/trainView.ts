@@ -72,6 +72,7 @@ export function mountTrain(state: AppState): void {
     });
   };
   let lastVal = NaN;
+  let lastTokensPerSecond = NaN;
   let prepared = '';
   const onEvent = (e: WorkerEvent) => {
     if (state.busy !== 'training') return;
@@ -86,6 +87,7 @@ export function mountTrain(state: AppState): void {
       redraw();
     } else if (e.event === 'step') {
       curves.train.push([e.step, e.loss]);
+      lastTokensPerSecond = e.tokensPerSecond;
       redraw();
       status.textContent = `step ${e.step}/${e.totalSteps} · loss ${e.loss.toFixed(3)} · validation ${lastVal.toFixed(3)} · lr ${e.lr.toExponential(1)} · ${Math.round(e.tokensPerSecond).toLocaleString('en-US')} tokens/s · ETA ${duration(e.etaSeconds)}`;
     } else if (e.event === 'sample') {
@@ -124,7 +126,7 @@ export function mountTrain(state: AppState): void {
         state.setModel(r.model);
         const threads = state.backend.name === 'cpu' ? ` · ${r.threads} thread${r.threads > 1 ? 's' : ''} (worker chunks: ${r.workerChunks})` : '';
         showInfo(status, `${r.stopped ? 'stopped after' : 'trained'} ${r.steps} steps in ${duration(r.seconds)} · validation loss ${curves.val[0]?.[1].toFixed(3)} → ${lastVal.toFixed(3)}${threads} · ${prepared}`);
-        chart.dataset.done = JSON.stringify({ steps: r.steps, workerChunks: r.workerChunks, threads: r.threads });
+        chart.dataset.done = JSON.stringify({ steps: r.steps, workerChunks: r.workerChunks, threads: r.threads, tokensPerSecond: lastTokensPerSecond });
       });
     } finally {
       runButton.disabled = false;
