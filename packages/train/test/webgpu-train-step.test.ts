@@ -4,7 +4,7 @@
 // torch.optim.AdamW: optim.test.ts). WebGPU must start unless LLM_SKIP_WEBGPU=1.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type GPTModel } from '@llm/gpt';
+import { GPTModel } from '@llm/gpt';
 import { loadPretrained } from '@llm/gpt/node';
 import { cat, initWebGPU, setBackend, tensor, type Tensor } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => worstDiff(a, 
 async function batchOn(backend: string): Promise<{ model: GPTModel; inputs: Tensor; targets: Tensor }> {
   setBackend(backend); // the model's parameters go to the default backend
   const model = await loadPretrained(TINY_GPT2).finally(() => setBackend('cpu'));
+  if (!(model instanceof GPTModel)) throw new Error(`${TINY_GPT2} should load as a GPTModel`);
   const ids = tensor(Int32Array.from(expected.ids.data), { shape: expected.ids.shape, backend });
   return { model, inputs: ids.narrow(1, 0, 7).contiguous(), targets: ids.narrow(1, 1, 7).contiguous() };
 }
