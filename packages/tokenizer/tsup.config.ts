@@ -12,7 +12,7 @@ function dropDataSources(): void {
 }
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/node.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,
