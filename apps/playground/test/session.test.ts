@@ -3,11 +3,11 @@
 // same seed, hooks see every step and evaluation, and a text too short to validate on is refused.
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_TEXT } from '../src/lib/corpus.js';
-import { DEFAULT_RUN, type EvalEvent, makeLoaders, prepareRun, type RunOptions, runTraining, type StepEvent } from '../src/lib/session.js';
+import { DEFAULT_RUN, type EvalEvent, makeLoaders, prepareRun, runTraining, type SizedRunOptions, type StepEvent } from '../src/lib/session.js';
 
-const QUICK: RunOptions = { ...DEFAULT_RUN, vocabSize: 300, steps: 30, batchSize: 4, evalEvery: 10, evalBatches: 2, sampleEvery: 15, sampleTokens: 8 };
+const QUICK: SizedRunOptions = { ...DEFAULT_RUN, vocabSize: 300, steps: 30, batchSize: 4, evalEvery: 10, evalBatches: 2, sampleEvery: 15, sampleTokens: 8 };
 
-async function run(opts: RunOptions) {
+async function run(opts: SizedRunOptions) {
   const { tokenizer, model } = prepareRun(BUILTIN_TEXT, opts);
   const steps: StepEvent[] = [];
   const samples: string[] = [];

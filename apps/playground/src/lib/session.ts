@@ -17,7 +17,8 @@ export const MODEL_PRESETS = {
 export type ModelPreset = keyof typeof MODEL_PRESETS;
 
 export interface RunOptions {
-  preset: ModelPreset;
+  /** 'auto': the largest preset whose run fits a minute at the backend's measured speed (sizing.ts). */
+  preset: ModelPreset | 'auto';
   /** Vocabulary size to train (256 bytes + merges + <|endoftext|>). */
   vocabSize: number;
   steps: number;
@@ -33,7 +34,10 @@ export interface RunOptions {
   seed: number;
 }
 
-export const DEFAULT_RUN: RunOptions = {
+/** Options with the model size decided. */
+export type SizedRunOptions = RunOptions & { preset: ModelPreset };
+
+export const DEFAULT_RUN: SizedRunOptions = {
   preset: 'tiny', vocabSize: 512, steps: 400, batchSize: 8, peakLr: 5e-3, warmup: 0.05,
   evalEvery: 20, evalBatches: 4, sampleEvery: 50, sampleTokens: 40, seed: 123,
 };
@@ -81,7 +85,7 @@ export interface Prepared {
 }
 
 /** Trains the vocabulary on the training 90% of the text and makes a fresh model for it. */
-export function prepareRun(text: string, opts: RunOptions): Prepared {
+export function prepareRun(text: string, opts: SizedRunOptions): Prepared {
   const split = Math.floor(text.length * 0.9);
   const tokenizer = trainBPE(text.slice(0, split), { vocabSize: opts.vocabSize, specialTokens: [END_OF_TEXT], name: 'playground-bpe' });
   // dropout: a 20 kB story is learned by heart within a few hundred steps, and validation loss rises without it

@@ -22,7 +22,6 @@ export function mountTrain(state: AppState): void {
   const pauseButton = byId<HTMLButtonElement>('train-pause');
   const stopButton = byId<HTMLButtonElement>('train-stop');
   const preset = byId<HTMLSelectElement>('train-preset');
-  preset.value = state.backend.defaultPreset;
   const defaults: Record<string, number> = { 'train-vocab': DEFAULT_RUN.vocabSize, 'train-steps': DEFAULT_RUN.steps, 'train-batch': DEFAULT_RUN.batchSize, 'train-lr': DEFAULT_RUN.peakLr, 'train-sample-every': DEFAULT_RUN.sampleEvery };
   for (const [id, v] of Object.entries(defaults)) byId<HTMLInputElement>(id).value = String(v);
 
@@ -79,7 +78,7 @@ export function mountTrain(state: AppState): void {
     if (e.event === 'status') showInfo(status, e.text);
     else if (e.event === 'prepared') {
       state.setModel(e.model);
-      prepared = `vocabulary of ${e.model.vocabSize} tokens trained in ${e.bpeSeconds.toFixed(1)} s · ${e.trainTokens.toLocaleString('en-US')} training and ${e.valTokens.toLocaleString('en-US')} validation tokens`;
+      prepared = `${e.sizing ? `${e.sizing} · ` : ''}vocabulary of ${e.model.vocabSize} tokens trained in ${e.bpeSeconds.toFixed(1)} s · ${e.trainTokens.toLocaleString('en-US')} training and ${e.valTokens.toLocaleString('en-US')} validation tokens`;
       showInfo(status, prepared);
     } else if (e.event === 'eval') {
       curves.val.push([e.step, e.valLoss]);
@@ -101,7 +100,7 @@ export function mountTrain(state: AppState): void {
 
   const options = (): RunOptions => ({
     ...DEFAULT_RUN,
-    preset: preset.value as ModelPreset,
+    preset: preset.value as ModelPreset | 'auto',
     vocabSize: numberInput('train-vocab', 'vocabulary size', 260, 4096, true),
     steps: numberInput('train-steps', 'steps', 1, 100_000, true),
     batchSize: numberInput('train-batch', 'batch size', 1, 64, true),

@@ -8,7 +8,8 @@ import { type Encoding, saveEncoding } from '@llm/tokenizer';
 import { modelAttention } from '../lib/attention.js';
 import { type BackendChoice, startBackend } from '../lib/backend.js';
 import { modelFromFolder, modelToFolder } from '../lib/checkpoint.js';
-import { END_OF_TEXT, prepareRun, type RunOptions, runTraining } from '../lib/session.js';
+import { END_OF_TEXT, type ModelPreset, prepareRun, type RunOptions, runTraining } from '../lib/session.js';
+import { measureStep, pickPreset } from '../lib/sizing.js';
 import { describeModel } from '../lib/tinyModel.js';
 import type { Control, GenerateRequest, ModelSummary, Replies, Request, WorkerEvent } from './protocol.js';
 
@@ -20,6 +21,9 @@ interface Current {
   tokenizerJson?: string;
   source: string;
 }
+
+/** An 'auto' run's model is the largest whose steps fit this at the measured speed. */
+const AUTO_BUDGET_SECONDS = 60;
 
 /** Lets queued messages (pause, stop) in between two steps: a macrotask, not a microtask. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -80,7 +84,6 @@ export class PlaygroundWorker {
       ...info,
       threads: info.name === 'cpu' ? matmulInfo().threads : 1,
       crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
-      defaultPreset: info.name === 'webgpu' ? 'small' : 'tiny',
     };
   }
 
@@ -106,15 +109,26 @@ export class PlaygroundWorker {
 
   async #train(text: string, source: string, options: RunOptions): Promise<Replies['train']> {
     const started = performance.now();
+    let preset: ModelPreset = options.preset === 'auto' ? 'tiny' : options.preset;
+    let sizing = '';
+    if (options.preset === 'auto') {
+      this.emit({ event: 'status', text: 'timing a few training steps to pick the model size...' });
+      const choice = await pickPreset((p) => measureStep(p, options.vocabSize, options.batchSize), options.steps, AUTO_BUDGET_SECONDS);
+      preset = choice.preset;
+      const timings = Object.entries(choice.secondsPerStep).map(([p, s]) => `${p} ${(s * 1000).toFixed(0)} ms/step`).join(', ');
+      sizing = `model size ${preset} for a run under ${AUTO_BUDGET_SECONDS} s (${timings})`;
+    }
+    const bpeStarted = performance.now();
     this.emit({ event: 'status', text: `training a ${options.vocabSize}-token BPE vocabulary on the text...` });
     await yieldToEvents();
-    const { tokenizer, model } = prepareRun(text, options);
-    const bpeSeconds = (performance.now() - started) / 1000;
+    const run = { ...options, preset };
+    const { tokenizer, model } = prepareRun(text, run);
+    const bpeSeconds = (performance.now() - bpeStarted) / 1000;
     const tokenizerJson = saveEncoding(tokenizer);
     const summary = this.#setCurrent({ model, tokenizer, tokenizerJson, source: `trained on ${source}` });
     const chunksBefore = matmulThreadStats().workerChunks;
-    const result = await runTraining(model, tokenizer, text, options, {
-      onStart: (data) => this.emit({ event: 'prepared', model: summary, ...data, bpeSeconds }),
+    const result = await runTraining(model, tokenizer, text, run, {
+      onStart: (data) => this.emit({ event: 'prepared', model: summary, ...data, bpeSeconds, sizing }),
       onStep: (e) => this.emit({ event: 'step', ...e }),
       onEval: (e) => this.emit({ event: 'eval', ...e }),
       onSample: (e) => this.emit({ event: 'sample', ...e }),

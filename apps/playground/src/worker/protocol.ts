@@ -4,7 +4,7 @@
 import type { AttentionMaps } from '../lib/attention.js';
 import type { BackendInfo, BackendChoice } from '../lib/backend.js';
 import type { FolderFiles } from '../lib/checkpoint.js';
-import type { DataEvent, EvalEvent, ModelPreset, RunOptions, SampleEvent, StepEvent } from '../lib/session.js';
+import type { DataEvent, EvalEvent, RunOptions, SampleEvent, StepEvent } from '../lib/session.js';
 
 export interface ModelSummary {
   /** Where it came from: "trained on …", a loaded folder's name. */
@@ -40,7 +40,7 @@ export type Request =
 
 /** What each request resolves to. */
 export interface Replies {
-  init: BackendInfo & { threads: number; crossOriginIsolated: boolean; defaultPreset: ModelPreset };
+  init: BackendInfo & { threads: number; crossOriginIsolated: boolean };
   train: { steps: number; stopped: boolean; seconds: number; model: ModelSummary; workerChunks: number; threads: number };
   attention: AttentionMaps & { tokens: string[] };
   generate: { tokens: number; seconds: number; stopped: boolean };
@@ -54,7 +54,7 @@ export type Control = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
 
 export type WorkerEvent =
   | { event: 'status'; text: string }
-  | ({ event: 'prepared'; model: ModelSummary; bpeSeconds: number } & DataEvent)
+  | ({ event: 'prepared'; model: ModelSummary; bpeSeconds: number; /** How the size was picked ('' when chosen). */ sizing: string } & DataEvent)
   | ({ event: 'step' } & StepEvent)
   | ({ event: 'eval' } & EvalEvent)
   | ({ event: 'sample' } & SampleEvent)
