@@ -1,13 +1,29 @@
 // Reverse-mode autograd. Every op records, next to its forward, a closure that maps the
 // output's gradient to its inputs' gradients (micrograd-style); backward() walks the graph in
 // reverse topological order and accumulates.
-import { keep } from './memory.js';
+import { collectTemporaries, keep } from './memory.js';
 import type { Tensor } from './tensor.js';
 
 export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
   readonly backward: (grad: Tensor) => readonly (Tensor | null)[];
+  /** Tensors the op made on the way (opScope): freed once backward() has used the graph, or with the output. */
+  owned?: Tensor[];
+}
+
+/**
+ * Gives an op's temporaries to the graph of its first result that has one; with no graph among the
+ * results nothing can reach them, and they are freed now.
+ */
+export function ownTemporaries(results: readonly Tensor[], temporaries: Tensor[]): void {
+  const owner = results.find((t) => t.gradNode);
+  if (!owner) {
+    for (const t of temporaries) t.dispose();
+    return;
+  }
+  const node = owner.gradNode!;
+  node.owned = node.owned ? node.owned.concat(temporaries) : temporaries;
 }
 
 let gradEnabled = true;
@@ -74,8 +90,11 @@ const disposedOps = new WeakMap<Tensor, string>();
 
 /** Called by dispose(): drops the link into the graph (so the graph's memory can go) but remembers the op. */
 export function releaseGraph(t: Tensor): void {
-  if (t.gradNode) disposedOps.set(t, t.gradNode.op);
+  const node = t.gradNode;
+  if (!node) return;
+  disposedOps.set(t, node.op);
   t.gradNode = null;
+  if (node.owned) for (const o of node.owned) o.dispose();
 }
 
 export function backward(root: Tensor, grad?: Tensor): void {
@@ -96,6 +115,8 @@ export function backward(root: Tensor, grad?: Tensor): void {
       }
     }
     const grads = new Map<Tensor, Tensor>([[root, grad ?? root.onesLike()]]);
+    // the ops' temporaries, freed once the whole graph is used (later nodes may still need them)
+    const owned: Tensor[] = [];
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const g = grads.get(t);
@@ -123,7 +144,10 @@ export function backward(root: Tensor, grad?: Tensor): void {
         }
         continue;
       }
-      const inputGrads = distinct(node.backward(g));
+      // what the rule makes on the way to its gradients is freed as soon as it returns them
+      const rule = collectTemporaries(() => [...node.backward(g)]);
+      for (const tmp of rule.temporaries) tmp.dispose();
+      const inputGrads = distinct(rule.result);
       const consumed = new Set<Tensor>();
       node.inputs.forEach((x, j) => {
         const gx = inputGrads[j];
@@ -139,8 +163,10 @@ export function backward(root: Tensor, grad?: Tensor): void {
       for (const r of inputGrads) if (r && !consumed.has(r) && r !== g) r.dispose();
       if (!consumed.has(g) && g !== grad) g.dispose();
       usedGraphs.set(t, node.op);
+      if (node.owned) owned.push(...node.owned);
       t.gradNode = null; // the graph is used once, as in PyTorch
     }
+    for (const o of owned) o.dispose();
   } finally {
     gradEnabled = prev;
   }

@@ -41,7 +41,7 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
-type TidyResult = Tensor | Tensor[] | Record<string, unknown> | number | string | boolean | void | null | undefined;
+type TidyResult = Tensor | (Tensor | null)[] | Record<string, unknown> | number | string | boolean | void | null | undefined;
 
 /** Runs fn and disposes every tensor it created, except those it returns (also inside arrays/objects) or kept. */
 export function tidy<T extends TidyResult>(fn: () => T): T {
@@ -69,6 +69,34 @@ export function tidy<T extends TidyResult>(fn: () => T): T {
     else t.dispose();
   }
   return result;
+}
+
+/**
+ * Runs fn in a scope like tidy, but disposes nothing: returns fn's result and the tensors fn made
+ * that it did not return (its temporaries), which the caller takes charge of. The returned tensors
+ * join the enclosing scope.
+ */
+export function collectTemporaries<T extends TidyResult>(fn: () => T): { result: T; temporaries: Tensor[] } {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    for (const t of scope) t.dispose();
+    throw e;
+  } finally {
+    scopes.pop();
+  }
+  const survivors = new Set<Tensor>();
+  collectTensors(result, survivors, new Set());
+  const parent = scopes[scopes.length - 1];
+  const temporaries: Tensor[] = [];
+  for (const t of scope) {
+    if (survivors.has(t)) parent?.add(t);
+    else temporaries.push(t);
+  }
+  return { result, temporaries };
 }
 
 /** Every tensor inside v, at any depth of arrays and plain objects (each object visited once). */

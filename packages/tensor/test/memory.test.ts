@@ -6,7 +6,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   assign, cat, crossEntropy, dropout, embedding, getBackend, keep, layerNorm, memoryStats, noGrad, randn, stack, Tensor, tensor, tidy,
-  where, zeros,
+  variance, where, zeros,
 } from '../src/index.js';
 import { testBackends, useBackend } from './helpers/backends.js';
 
@@ -169,6 +169,26 @@ describe.each(testBackends())('memory (%s)', (backend) => {
 
   it('tidy refuses an async fn: a scope cannot span an await', () => {
     expect(() => tidy((async () => zeros([1])) as unknown as () => Tensor)).toThrow(/cannot span an await/);
+  });
+
+  it('outside tidy with a graph recorded, an op\'s temporaries go with its graph: freed by backward, or with the result', () => {
+    const x = randn([4, 6], { requiresGrad: true }), w = randn([6], { requiresGrad: true });
+    const targets = tensor([1, 0, 5, 2], { dtype: 'int32' });
+    const base = memoryStats();
+    // no backward: disposing the result frees what the op made on the way
+    variance(x, -1).dispose();
+    layerNorm(x, w, null).dispose();
+    expect(memoryStats()).toEqual(base);
+    // backward: once the graph is used, only what the caller holds is left
+    const h = layerNorm(x, w, null);
+    const ce = crossEntropy(h, targets);
+    const v = variance(h);
+    const loss = ce.add(v);
+    loss.backward();
+    for (const t of [loss, v, ce, h]) t.dispose();
+    x.zeroGrad();
+    w.zeroGrad();
+    expect(memoryStats()).toEqual(base);
   });
 
   it('tidy keeps returned tensors at any depth of arrays and objects', () => {

@@ -1,9 +1,9 @@
 // Small pieces every op shares: fresh outputs, scalars as tensors, backend checks, and the
 // reduction of a broadcast gradient back to its input's shape.
-import { isGradEnabled } from '../autograd.js';
+import { isGradEnabled, ownTemporaries } from '../autograd.js';
 import type { Backend } from '../backend.js';
 import type { DType } from '../dtype.js';
-import { tidy } from '../memory.js';
+import { collectTemporaries, tidy } from '../memory.js';
 import { numel, shapeStr } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -11,11 +11,17 @@ import { Tensor } from '../tensor.js';
  * Runs an op's body. When no graph is recorded (noGrad, or no input needs a gradient), the
  * temporaries it makes (scalar operands, views, copies, partial results) are freed before it
  * returns, so outside tidy() an op leaves exactly its result. When a graph is recorded, the graph
- * may need them: they stay until the caller's tidy() ends. `inputs` must list every tensor input.
+ * may need them: the result's graph owns them, and they are freed when backward() has used that
+ * graph or the result is disposed, in or outside tidy(). `inputs` must list every tensor input.
  */
 export function opScope<T extends Tensor | Tensor[] | { values: Tensor; indices: Tensor }>(inputs: readonly (Tensor | null)[], fn: () => T): T {
-  if (isGradEnabled() && inputs.some((t) => t?.requiresGrad)) return fn();
-  return tidy(fn);
+  if (!(isGradEnabled() && inputs.some((t) => t?.requiresGrad))) return tidy(fn);
+  const { result, temporaries } = collectTemporaries(fn);
+  if (temporaries.length) {
+    const results = result instanceof Tensor ? [result] : Array.isArray(result) ? result : [result.values, result.indices];
+    ownTemporaries(results, temporaries);
+  }
+  return result;
 }
 
 export function empty(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
