@@ -120,6 +120,16 @@ describe('playground in headless Chromium on the CPU backend', () => {
     lossesBy.cpu = await chartLosses(page);
   }, TRAIN_MS + 90_000);
 
+  it("tokenizes with the model's own vocabulary once it is trained", async () => {
+    await page.selectOption('#tok-choice', 'model');
+    await page.fill('#tok-input', 'I had always thought');
+    await expect.poll(() => page.locator('#tok-name').textContent()).toBe("the model's byte-level BPE (512 tokens)");
+    const ids = JSON.parse((await page.locator('#tok-ids').getAttribute('data-ids'))!) as number[];
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((id) => id < 512)).toBe(true);
+    expect((await page.locator('#tok-chips .token').allTextContents()).join('')).toBe('I·had·always·thought');
+  });
+
   it('draws an attention map per layer and head of the trained model', async () => {
     const [, layers, heads] = /(\d+) layers × (\d+) heads/.exec((await page.locator('#model-info').textContent())!)!;
     const maps = String(Number(layers) * Number(heads));
