@@ -3,7 +3,7 @@
 // finite differences. Shapes are odd on purpose (tails of the 4-lane vectors, one row, causal offsets).
 import { describe, expect, it } from 'vitest';
 import {
-  causalSoftmax, cpu, crossEntropy, fromTypedArray, getBackend, layerNorm, softmax, tensor, type Backend, type Tensor, tidy,
+  causalSoftmax, cpu, crossEntropy, fromTypedArray, getBackend, layerNorm, setMatmulKernel, softmax, tensor, type Backend, type Tensor, tidy, zeros,
 } from '../src/index.js';
 import { testBackends } from './helpers/backends.js';
 import { expectClose } from './helpers/close.js';
@@ -84,6 +84,27 @@ describe(`fused (cpu) vs composed (cpu${testBackends().includes('webgpu') ? ', w
     const targets = Int32Array.from({ length: n }, (_, i) => (i === 1 ? ignoreIndex : (i * 7) % c));
     const f = (x: Tensor) => crossEntropy(x, fromTypedArray(targets, [n], { backend: x.backend }), { ignoreIndex });
     await expectSame(f, [input([n, c], 9, -10, 10)], { atol: 1e-6, rtol: 1e-5 });
+  });
+});
+
+describe('without WebAssembly the fused kernels decline and the ops compose', () => {
+  it('softmax, causalSoftmax, layerNorm and crossEntropy on the plain-JS kernel', async () => {
+    const x = fromTypedArray(floats(3 * 5, 21, -2, 2), [3, 5]);
+    const want = {
+      softmax: Array.from(await softmax(x).data()), causal: Array.from(await causalSoftmax(x, { scale: 0.5 }).data()),
+      ln: Array.from(await layerNorm(x, null, null).data()),
+      ce: await crossEntropy(x, fromTypedArray(Int32Array.of(0, 4, 2), [3])).item(),
+    };
+    setMatmulKernel('js');
+    try {
+      expect(cpu.softmaxRows!(x.storage, 0, 3, 5, 1, null, zeros([3, 5]).storage)).toBe(false);
+      expectClose(await softmax(x).data(), want.softmax, { atol: 1e-6 });
+      expectClose(await causalSoftmax(x, { scale: 0.5 }).data(), want.causal, { atol: 1e-6 });
+      expectClose(await layerNorm(x, null, null).data(), want.ln, { atol: 1e-5 });
+      expectClose([await crossEntropy(x, fromTypedArray(Int32Array.of(0, 4, 2), [3])).item()], [want.ce], { atol: 1e-6 });
+    } finally {
+      setMatmulKernel('auto');
+    }
   });
 });
 
