@@ -61,99 +61,102 @@ async function openPage(backend: string, flags: string[]): Promise<{ browser: Br
   return { browser, page, errors };
 }
 
+/** Opens the page before the describe's tests and closes its browser after them. */
+function usePage(backend: string, flags: string[]): { page: Page; errors: string[] } {
+  const ctx = { errors: [] } as unknown as { page: Page; errors: string[]; browser?: Browser };
+  beforeAll(async () => {
+    Object.assign(ctx, await openPage(backend, flags));
+  }, 90_000);
+  afterAll(async () => {
+    await ctx.browser?.close();
+  });
+  return ctx;
+}
+
 const chartLosses = async (page: Page) => JSON.parse((await page.locator('#loss-chart').getAttribute('data-losses')) ?? '[]') as number[];
 const waitIdle = (page: Page, timeout: number) => page.waitForFunction(() => !document.body.dataset.busy, undefined, { timeout });
 const logits = (page: Page, prompt: string) => page.evaluate((p) => (globalThis as unknown as { playground: { logits(p: string): Promise<{ ids: number[]; logits: number[] }> } }).playground.logits(p), prompt);
 
 describe('playground in headless Chromium on the CPU backend', () => {
-  let browser: Browser;
-  let page: Page;
-  let errors: string[] = [];
+  const ctx = usePage('cpu', ['--disable-gpu']);
 
-  beforeAll(async () => {
-    ({ browser, page, errors } = await openPage('cpu', ['--disable-gpu']));
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  it('runs in a cross-origin-isolated page, its worker on several threads', async () => {
-    const badge = page.locator('#backend');
+  it('runs in a cross-origin-isolated ctx.page, its worker on several threads', async () => {
+    const badge = ctx.page.locator('#backend');
     console.log(`playground e2e: ${await badge.textContent()}`);
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await ctx.page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await badge.getAttribute('data-backend')).toBe('cpu');
     expect(await badge.textContent()).toMatch(/WebAssembly (relaxed )?SIMD matmul · \d+ threads · in a worker/);
     expect(Number(await badge.getAttribute('data-threads'))).toBeGreaterThan(1);
   });
 
   it("shows tiktoken's GPT-2 ids for a typed text", async () => {
-    await page.fill('#tok-input', 'Hello, world!');
-    await expect.poll(() => page.locator('#tok-ids').getAttribute('data-ids')).toBe('[15496,11,995,0]');
-    expect(await page.locator('#tok-chips .token').allTextContents()).toEqual(['Hello', ',', '·world', '!']);
+    await ctx.page.fill('#tok-input', 'Hello, world!');
+    await expect.poll(() => ctx.page.locator('#tok-ids').getAttribute('data-ids')).toBe('[15496,11,995,0]');
+    expect(await ctx.page.locator('#tok-chips .token').allTextContents()).toEqual(['Hello', ',', '·world', '!']);
   });
 
-  it(`trains for ${TRAIN_MS / 1000} s in the worker: validation loss down by ≥ 1.5 nats, no long task on the page, several threads`, async () => {
-    await page.evaluate(() => {
+  it(`trains for ${TRAIN_MS / 1000} s in the worker: validation loss down by ≥ 1.5 nats, no long task on the ctx.page, several threads`, async () => {
+    await ctx.page.evaluate(() => {
       const w = globalThis as unknown as { longTasks: number[] };
       w.longTasks = [];
       new PerformanceObserver((list) => { for (const e of list.getEntries()) w.longTasks.push(e.duration); }).observe({ type: 'longtask' });
     });
-    await page.click('#train-run');
-    await page.waitForTimeout(TRAIN_MS);
-    await page.evaluate(() => document.getElementById('train-stop')!.click()); // a no-op if the run already ended
-    await page.waitForSelector('#loss-chart[data-done]', { timeout: 60_000 });
-    const longTasks = await page.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks);
-    const val = JSON.parse((await page.locator('#loss-chart').getAttribute('data-val'))!) as [number, number][];
-    const done = JSON.parse((await page.locator('#loss-chart').getAttribute('data-done'))!) as { steps: number; workerChunks: number; threads: number };
-    const status = await page.locator('#train-status').textContent();
+    await ctx.page.click('#train-run');
+    await ctx.page.waitForTimeout(TRAIN_MS);
+    await ctx.page.evaluate(() => document.getElementById('train-stop')!.click()); // a no-op if the run already ended
+    await ctx.page.waitForSelector('#loss-chart[data-done]', { timeout: 60_000 });
+    const longTasks = await ctx.page.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks);
+    const val = JSON.parse((await ctx.page.locator('#loss-chart').getAttribute('data-val'))!) as [number, number][];
+    const done = JSON.parse((await ctx.page.locator('#loss-chart').getAttribute('data-done'))!) as { steps: number; workerChunks: number; threads: number };
+    const status = await ctx.page.locator('#train-status').textContent();
     console.log(`playground e2e: ${status}; validation ${val.map(([s, l]) => `${s}:${l.toFixed(2)}`).join(' ')}; long tasks ${JSON.stringify(longTasks)}`);
     expect(val[0][0]).toBe(0);
     expect(val[0][1] - val.at(-1)![1], 'validation loss fall (nats)').toBeGreaterThanOrEqual(1.5);
     expect(Math.max(0, ...longTasks), 'longest main-thread task (ms)').toBeLessThanOrEqual(200);
     expect(done.threads).toBeGreaterThan(1);
     expect(done.workerChunks, 'kernel chunks run by the helper Web Workers').toBeGreaterThan(0);
-    expect(await page.locator('#train-samples li').count()).toBeGreaterThan(0);
-    expect(await page.locator('#model-info').textContent()).toMatch(/trained on "The Verdict".*vocab 512/);
+    expect(await ctx.page.locator('#train-samples li').count()).toBeGreaterThan(0);
+    expect(await ctx.page.locator('#model-info').textContent()).toMatch(/trained on "The Verdict".*vocab 512/);
     // the page's default size is 'auto': timed here, the largest preset whose 400 steps fit a minute
     expect(status).toMatch(/model size (tiny|small) for a run under 60 s \(tiny \d+ ms\/step/);
     cpuPreset = /model size (\w+)/.exec(status!)![1];
-    lossesBy.cpu = await chartLosses(page);
+    lossesBy.cpu = await chartLosses(ctx.page);
   }, TRAIN_MS + 90_000);
 
   it("tokenizes with the model's own vocabulary once it is trained", async () => {
-    await page.selectOption('#tok-choice', 'model');
-    await page.fill('#tok-input', 'I had always thought');
-    await expect.poll(() => page.locator('#tok-name').textContent()).toBe("the model's byte-level BPE (512 tokens)");
-    const ids = JSON.parse((await page.locator('#tok-ids').getAttribute('data-ids'))!) as number[];
+    await ctx.page.selectOption('#tok-choice', 'model');
+    await ctx.page.fill('#tok-input', 'I had always thought');
+    await expect.poll(() => ctx.page.locator('#tok-name').textContent()).toBe("the model's byte-level BPE (512 tokens)");
+    const ids = JSON.parse((await ctx.page.locator('#tok-ids').getAttribute('data-ids'))!) as number[];
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.every((id) => id < 512)).toBe(true);
-    expect((await page.locator('#tok-chips .token').allTextContents()).join('')).toBe('I·had·always·thought');
+    expect((await ctx.page.locator('#tok-chips .token').allTextContents()).join('')).toBe('I·had·always·thought');
   });
 
   it('draws an attention map per layer and head of the trained model', async () => {
-    const [, layers, heads] = /(\d+) layers × (\d+) heads/.exec((await page.locator('#model-info').textContent())!)!;
+    const [, layers, heads] = /(\d+) layers × (\d+) heads/.exec((await ctx.page.locator('#model-info').textContent())!)!;
     const maps = String(Number(layers) * Number(heads));
-    await page.click('#att-run');
-    await expect.poll(() => page.locator('#att-grid').getAttribute('data-maps'), { timeout: 20_000 }).toBe(maps);
-    expect(await page.locator('#att-grid canvas').count()).toBe(Number(maps));
+    await ctx.page.click('#att-run');
+    await expect.poll(() => ctx.page.locator('#att-grid').getAttribute('data-maps'), { timeout: 20_000 }).toBe(maps);
+    expect(await ctx.page.locator('#att-grid canvas').count()).toBe(Number(maps));
   });
 
   it('streams a generated continuation', async () => {
-    await page.fill('#gen-max', '20');
-    await page.click('#gen-run');
-    await page.waitForSelector('#gen-output[data-done]', { timeout: 30_000 });
-    expect(await page.locator('#gen-output .prompt').textContent()).toBe('I had always thought');
-    expect((await page.locator('#gen-output .continuation').textContent())!.length).toBeGreaterThan(0);
+    await ctx.page.fill('#gen-max', '20');
+    await ctx.page.click('#gen-run');
+    await ctx.page.waitForSelector('#gen-output[data-done]', { timeout: 30_000 });
+    expect(await ctx.page.locator('#gen-output .prompt').textContent()).toBe('I had always thought');
+    expect((await ctx.page.locator('#gen-output .continuation').textContent())!.length).toBeGreaterThan(0);
   });
 
   it('downloads the model folder, which loads back (in the page and with loadModel in Node) to the same logits', async () => {
     const prompt = 'I had always thought Jack';
-    const before = await logits(page, prompt);
+    const before = await logits(ctx.page, prompt);
     const folder = join(outDir, 'downloaded');
     mkdirSync(folder);
     const downloads: Download[] = [];
-    page.on('download', (d) => downloads.push(d));
-    await page.click('#model-download');
+    ctx.page.on('download', (d) => downloads.push(d));
+    await ctx.page.click('#model-download');
     await expect.poll(() => downloads.length, { timeout: 20_000 }).toBe(3);
     for (const d of downloads) await d.saveAs(join(folder, d.suggestedFilename()));
     expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json']);
@@ -163,10 +166,10 @@ describe('playground in headless Chromium on the CPU backend', () => {
     expectClose(nodeLogits, before.logits, 1e-4, "Node's logits of the downloaded folder");
     viaNode.dispose();
 
-    await page.setInputFiles('#model-folder', folder);
-    await expect.poll(() => page.locator('#model-message').textContent(), { timeout: 20_000 }).toBe('loaded downloaded');
-    expect(await page.locator('#model-info').textContent()).toMatch(/^downloaded \(our layout\)/);
-    const after = await logits(page, prompt);
+    await ctx.page.setInputFiles('#model-folder', folder);
+    await expect.poll(() => ctx.page.locator('#model-message').textContent(), { timeout: 20_000 }).toBe('loaded downloaded');
+    expect(await ctx.page.locator('#model-info').textContent()).toMatch(/^downloaded \(our layout\)/);
+    const after = await logits(ctx.page, prompt);
     expect(after.ids).toEqual(before.ids);
     expect(after.logits).toEqual(before.logits);
   });
@@ -175,38 +178,29 @@ describe('playground in headless Chromium on the CPU backend', () => {
     // The README's picture is refreshed only on request, so a test run leaves the tree clean.
     const file = process.env.LLM_UPDATE_SCREENSHOT === '1' ? join(APP_DIR, 'screenshot.png') : join(outDir, 'screenshot.png');
     const tmp = `${file}.tmp.png`;
-    await page.screenshot({ path: tmp, fullPage: true });
+    await ctx.page.screenshot({ path: tmp, fullPage: true });
     renameSync(tmp, file);
     expect(readFileSync(file).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });
 
   it('logged no page errors', () => {
-    expect(errors).toEqual([]);
+    expect(ctx.errors).toEqual([]);
   });
 });
 
 describe('playground in headless Chromium on WebGPU (SwiftShader)', () => {
-  let browser: Browser;
-  let page: Page;
-  let errors: string[] = [];
-
-  beforeAll(async () => {
-    ({ browser, page, errors } = await openPage('webgpu', ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader']));
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const ctx = usePage('webgpu', ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader']);
 
   it('gets an adapter and trains the first steps to the CPU run\'s losses (same seed, same batches)', async () => {
-    const badge = page.locator('#backend');
+    const badge = ctx.page.locator('#backend');
     console.log(`playground e2e: ${await badge.textContent()}`);
     expect(await badge.getAttribute('data-backend')).toBe('webgpu');
-    await page.selectOption('#train-preset', 'tiny'); // the CPU run's model
-    await page.click('#train-run');
-    await expect.poll(async () => (await chartLosses(page)).length, { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(2);
-    await page.evaluate(() => document.getElementById('train-stop')!.click());
-    await waitIdle(page, 120_000);
-    const webgpu = await chartLosses(page);
+    await ctx.page.selectOption('#train-preset', 'tiny'); // the CPU run's model
+    await ctx.page.click('#train-run');
+    await expect.poll(async () => (await chartLosses(ctx.page)).length, { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(2);
+    await ctx.page.evaluate(() => document.getElementById('train-stop')!.click());
+    await waitIdle(ctx.page, 120_000);
+    const webgpu = await chartLosses(ctx.page);
     const cpu = lossesBy.cpu;
     expect(cpu?.length, 'the CPU run recorded its losses').toBeGreaterThan(2);
     expect(webgpu.every(Number.isFinite)).toBe(true);
@@ -215,6 +209,6 @@ describe('playground in headless Chromium on WebGPU (SwiftShader)', () => {
       return;
     }
     for (let i = 0; i < 2; i++) expect(Math.abs(webgpu[i] - cpu[i]), `step ${i + 1}: webgpu ${webgpu[i]} vs cpu ${cpu[i]}`).toBeLessThan(2e-3);
-    expect(errors).toEqual([]);
+    expect(ctx.errors).toEqual([]);
   }, 300_000);
 });
