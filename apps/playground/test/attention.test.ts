@@ -5,8 +5,7 @@ import { noGrad, type Tensor, tensor, tidy } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
 import { headMap, modelAttention } from '../src/lib/attention.js';
 import { modelFromSafetensors } from '../src/lib/checkpoint.js';
-import { createTinyModel } from '../src/lib/tinyModel.js';
-import { expectClose, readAttentionFixture, readTinyGpt2 } from './helpers.js';
+import { createTinyModel, expectClose, readAttentionFixture, readTinyGpt2 } from './helpers.js';
 
 const fixture = readAttentionFixture();
 const { bytes, configJson } = readTinyGpt2();

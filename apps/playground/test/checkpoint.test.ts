@@ -9,8 +9,7 @@ import { tensor } from '@llm/tensor';
 import { loadEncoding, saveEncoding, trainBPE } from '@llm/tokenizer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelFromFolder, modelFromSafetensors, modelToFolder, modelToSafetensors } from '../src/lib/checkpoint.js';
-import { createTinyModel } from '../src/lib/tinyModel.js';
-import { expectClose, readAttentionFixture, readTinyGpt2 } from './helpers.js';
+import { createTinyModel, expectClose, readAttentionFixture, readTinyGpt2 } from './helpers.js';
 
 const fixture = readAttentionFixture();
 const { bytes, configJson } = readTinyGpt2();

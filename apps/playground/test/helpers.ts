@@ -1,6 +1,8 @@
 // Fixture files and number comparison shared by the unit tests.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { type GPTConfig, GPTModel } from '@llm/gpt';
+import { Generator } from '@llm/tensor';
 export { expectMaxAbsDiff as expectClose } from '../../../testing/compare.js';
 
 /** @llm/gpt's tiny random GPT-2 in Hugging Face's layout (made by PyTorch: scripts/fixtures/tiny_gpt2.py). */
@@ -15,4 +17,9 @@ export function readAttentionFixture(): { ids: FixtureTensor; attention: Fixture
 
 export function readTinyGpt2(): { bytes: Uint8Array; configJson: string } {
   return { bytes: new Uint8Array(readFileSync(`${TINY_GPT2_DIR}model.safetensors`)), configJson: readFileSync(`${TINY_GPT2_DIR}config.json`, 'utf8') };
+}
+
+/** A randomly initialised model (PyTorch's default init, as the book), in eval mode. */
+export function createTinyModel(seed: number, config: GPTConfig): GPTModel {
+  return new GPTModel(config, { generator: new Generator(seed) }).eval();
 }

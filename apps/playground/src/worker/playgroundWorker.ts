@@ -10,7 +10,7 @@ import { type BackendChoice, startBackend } from '../lib/backend.js';
 import { modelFromFolder, modelToFolder } from '../lib/checkpoint.js';
 import { END_OF_TEXT, type ModelPreset, prepareRun, type RunOptions, runTraining } from '../lib/session.js';
 import { measureStep, pickPreset } from '../lib/sizing.js';
-import { describeModel } from '../lib/tinyModel.js';
+import { describeModel } from '../lib/describeModel.js';
 import type { Control, GenerateRequest, ModelSummary, Replies, Request, WorkerEvent } from './protocol.js';
 
 type Emit = (e: WorkerEvent) => void;
