@@ -4,7 +4,7 @@
 // src/backends/cpu/wasm/ops.ts, which writes them); pointers are byte addresses, 0 for none.
 import { expV, geluGradV, geluV, hmax, hsum, sigmoidV, tanhV } from './math';
 
-export const UNARY = 1, SOFTMAX = 2, SOFTMAX_BWD = 3, LN = 4, LN_BWD = 5, CE = 6, CE_BWD = 7;
+export const UNARY = 1, SOFTMAX = 2, SOFTMAX_BWD = 3, LN = 4, LN_BWD = 5, CE = 6, CE_BWD = 7, GELU_BWD = 8;
 const EXP = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_GRAD = 5;
 
 // @ts-ignore: decorator
@@ -24,6 +24,7 @@ export function opChunk(kind: i32, args: usize, idx: i32): void {
   const per = arg(args, 0), total = arg(args, 1), n = arg(args, 2);
   const r0 = idx * per, r1 = min(total, r0 + per);
   if (kind == UNARY) unary(arg(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
+  else if (kind == GELU_BWD) geluBackward(ptr(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
   else if (kind == SOFTMAX) {
     for (let r = r0; r < r1; r++) {
       const count = arg(args, 5) != 0 ? min(n, r % arg(args, 6) + arg(args, 7) + 1) : n;
@@ -82,6 +83,19 @@ function unary(op: i32, x: usize, out: usize, i0: i32, i1: i32): void {
   else if (op == SIGMOID) unaryLoop(SIGMOID, x, out, i0, i1);
   else if (op == GELU) unaryLoop(GELU, x, out, i0, i1);
   else if (op == GELU_GRAD) unaryLoop(GELU_GRAD, x, out, i0, i1);
+}
+
+/** dx = g ⊙ gelu′(x): GELU's backward in one pass. */
+function geluBackward(x: usize, g: usize, dx: usize, i0: i32, i1: i32): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(dx + o, f32x4.mul(v128.load(g + o), geluGradV(v128.load(x + o))));
+  }
+  for (; i < i1; i++) {
+    const o = <usize>i * 4;
+    store<f32>(dx + o, load<f32>(g + o) * f32x4.extract_lane(geluGradV(f32x4.splat(load<f32>(x + o))), 0));
+  }
 }
 
 /** Max of x[0, count) (NaN if any is NaN); -inf for count 0. */

@@ -14,7 +14,7 @@ import { floats } from './helpers/ref.js';
 const composed: Backend = Object.assign(Object.create(cpu) as Backend, {
   name: 'cpu-composed',
   softmaxRows: undefined, softmaxRowsBackward: undefined, layerNormRows: undefined, layerNormRowsBackward: undefined,
-  logSumExpRows: undefined, softmaxScaledRows: undefined,
+  logSumExpRows: undefined, softmaxScaledRows: undefined, geluBackward: undefined,
 });
 
 /** What the fused CPU kernels are compared with: the composed CPU ops, and every other test backend (WebGPU composes them too). */
@@ -49,6 +49,11 @@ const input = (shape: number[], seed: number, lo = -3, hi = 3, grad = true) => (
 describe(`fused (cpu) vs composed (cpu${testBackends().includes('webgpu') ? ', webgpu' : ''})`, () => {
   it.each([[[3, 7]], [[2, 3, 5, 9]], [[1, 1]], [[4, 130]]])('softmax of %j', async (shape) => {
     await expectSame((x) => softmax(x, -1), [input(shape, 1)]);
+  });
+
+  it.each([[[3, 130]], [[7, 65]]])('gelu (backward fused past 256 elements) of %j', async (shape) => {
+    // atol 1e-5: in the far negative tail the tanh form (WebGPU's) cancels to 0 where ours keeps ~1e-6
+    await expectSame((x) => x.gelu(), [input(shape, 22, -6, 6)], { atol: 1e-5, rtol: 1e-5 });
   });
 
   it('softmax of a strided (transposed) input', async () => {
@@ -115,6 +120,9 @@ describe('fused ops vs finite differences (cpu)', () => {
   });
   it('layerNorm with weight and bias', async () => {
     await gradcheck((x, w, b) => layerNorm(x, w, b), [t([3, 6], 12), t([6], 13, 0.5, 1.5), t([6], 14)]);
+  });
+  it('gelu with the fused backward', async () => {
+    await gradcheck((x) => x.gelu(), [t([4, 80], 16, -3, 3)]);
   });
   it('crossEntropy', async () => {
     const targets = fromTypedArray(Int32Array.of(2, 0, 4), [3]);

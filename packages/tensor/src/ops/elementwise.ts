@@ -153,7 +153,18 @@ export function relu(x: Tensor): Tensor {
   return record(unaryKernel('relu', x), 'relu', [x], (g) => [mul(g, gt(x, 0))]);
 }
 export function gelu(x: Tensor): Tensor {
-  return record(floatKernel('gelu', x), 'gelu', [x], (g) => [mul(g, unaryKernel('geluGrad', x))]);
+  return record(floatKernel('gelu', x), 'gelu', [x], (g) => [geluBackward(x, g)]);
+}
+
+/** g ⊙ gelu′(x): one fused kernel where the backend has it (contiguous operands), else two. */
+function geluBackward(x: Tensor, g: Tensor): Tensor {
+  const be = x.backend;
+  if (be.geluBackward && x.isContiguous && g.isContiguous) {
+    const dx = empty(be, x.shape, 'float32');
+    if (be.geluBackward(x.storage, x.offset, g.storage, g.offset, x.size, dx.storage)) return dx;
+    dx.dispose();
+  }
+  return mul(g, unaryKernel('geluGrad', x));
 }
 export function abs(x: Tensor): Tensor {
   return record(unaryKernel('abs', x), 'abs', [x], (g) => [mul(g, unaryKernel('sign', x))]);

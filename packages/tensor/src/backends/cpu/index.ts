@@ -10,7 +10,7 @@ import { reduceKernel } from './reduce.js';
 import { contiguousStrides as contiguous, isContiguous, numel } from '../../shape.js';
 import { forEachRow } from './strided.js';
 import {
-  layerNormBackwardWasm, layerNormWasm, logSumExpWasm, softmaxBackwardWasm, softmaxScaledWasm, softmaxWasm, unaryWasm, wasmUnaryCodes, type WasmUnaryOp,
+  geluBackwardWasm, layerNormBackwardWasm, layerNormWasm, logSumExpWasm, softmaxBackwardWasm, softmaxScaledWasm, softmaxWasm, unaryWasm, wasmUnaryCodes, type WasmUnaryOp,
 } from './wasm/ops.js';
 
 /**
@@ -201,6 +201,9 @@ export class CpuBackend implements Backend {
     rows: number, n: number, dx: Storage, dw: Storage | null, db: Storage | null): boolean {
     return layerNormBackwardWasm(rows2d(x, xOffset, rows, n), w && f32(w, 'layerNorm'), rows2d(g, gOffset, rows, n), f32(mean, 'layerNorm'),
       f32(rstd, 'layerNorm'), rows, n, f32(dx, 'layerNorm'), dw && f32(dw, 'layerNorm'), db && f32(db, 'layerNorm'));
+  }
+  geluBackward(x: Storage, xOffset: number, g: Storage, gOffset: number, n: number, dx: Storage): boolean {
+    return n >= WASM_UNARY_MIN && geluBackwardWasm(rows2d(x, xOffset, 1, n), rows2d(g, gOffset, 1, n), f32(dx, 'gelu').subarray(0, n));
   }
   logSumExpRows(x: Storage, xOffset: number, rows: number, n: number, lse: Storage): boolean {
     return logSumExpWasm(rows2d(x, xOffset, rows, n), rows, n, f32(lse, 'crossEntropy'));

@@ -8,8 +8,8 @@ import { withScratch } from './resident.js';
 import { profileAdd, profiling } from '../../../profile.js';
 
 /** Job kinds of assembly/ops.ts. */
-const Kind = { UNARY: 1, SOFTMAX: 2, SOFTMAX_BWD: 3, LN: 4, LN_BWD: 5, CE: 6, CE_BWD: 7 } as const;
-const kindNames = ['', 'unary', 'softmax', 'softmax backward', 'layer norm', 'layer norm backward', 'log-sum-exp', 'softmax scaled'];
+const Kind = { UNARY: 1, SOFTMAX: 2, SOFTMAX_BWD: 3, LN: 4, LN_BWD: 5, CE: 6, CE_BWD: 7, GELU_BWD: 8 } as const;
+const kindNames = ['', 'unary', 'softmax', 'softmax backward', 'layer norm', 'layer norm backward', 'log-sum-exp', 'softmax scaled', 'gelu backward'];
 export const wasmUnaryCodes = { exp: 1, tanh: 2, sigmoid: 3, gelu: 4, geluGrad: 5 } as const;
 export type WasmUnaryOp = keyof typeof wasmUnaryCodes;
 
@@ -38,7 +38,7 @@ function run(job: Job): { heap: Float32Array; at: number[]; chunks: number } | n
   const threads = pool ? ctx.threads : 1;
   let chunks = threads > 1 && job.elements >= PARALLEL_MIN_ELEMENTS ? Math.min(job.units, threads * CHUNKS_PER_THREAD) : 1;
   let per = Math.ceil(job.units / chunks);
-  if (job.kind === Kind.UNARY) per = Math.ceil(per / 4) * 4; // whole vectors per chunk
+  if (job.kind === Kind.UNARY || job.kind === Kind.GELU_BWD) per = Math.ceil(per / 4) * 4; // whole vectors per chunk
   chunks = Math.ceil(job.units / per);
   const operands = job.operands(chunks);
   const ptrs = withScratch(kernelWorkEnd(), (start) => {
@@ -85,6 +85,19 @@ export function unaryWasm(op: WasmUnaryOp, x: Float32Array, out: Float32Array): 
   });
   if (!r) return false;
   out.set(view(r, 1, n));
+  return true;
+}
+
+/** dx = g ⊙ gelu′(x) for n contiguous elements. */
+export function geluBackwardWasm(x: Float32Array, g: Float32Array, dx: Float32Array): boolean {
+  const n = x.length;
+  const r = run({
+    kind: Kind.GELU_BWD, units: n, rowLength: 1, elements: n,
+    operands: () => [{ src: x, size: n }, { src: g, size: n }, { size: n }],
+    args: (p, a) => { a[3] = p[0]; a[4] = p[1]; a[5] = p[2]; },
+  });
+  if (!r) return false;
+  dx.set(view(r, 2, n));
   return true;
 }
 
