@@ -120,13 +120,14 @@ export function mountTrain(state: AppState): void {
     pauseButton.disabled = false;
     stopButton.disabled = false;
     try {
-      await state.exclusive('training', async () => {
+      const r = await state.exclusive('training', async () => {
         const r = await state.worker.request({ type: 'train', text: text.value, source: sourceName, options: opts });
-        state.setModel(r.model);
         const threads = state.backend.name === 'cpu' ? ` · ${r.threads} thread${r.threads > 1 ? 's' : ''} (worker chunks: ${r.workerChunks})` : '';
         showInfo(status, `${r.stopped ? 'stopped after' : 'trained'} ${r.steps} steps in ${duration(r.seconds)} · validation loss ${curves.val[0]?.[1].toFixed(3)} → ${lastVal.toFixed(3)}${threads} · ${prepared}`);
         chart.dataset.done = JSON.stringify({ steps: r.steps, workerChunks: r.workerChunks, threads: r.threads, tokensPerSecond: lastTokensPerSecond });
+        return r;
       });
+      state.setModel(r.model); // outside the lock: the attention view redraws for the trained weights
     } finally {
       runButton.disabled = false;
       pauseButton.disabled = true;
