@@ -63,6 +63,8 @@ export interface FusedKernels {
     rows: number, n: number, dx: Storage, dw: Storage | null, db: Storage | null): boolean;
   /** lse (rows) = log Σ_j e^{x[r, j]}. */
   logSumExpRows?(x: Storage, xOffset: number, rows: number, n: number, lse: Storage): boolean;
+  /** out = A @ B + bias (n, added to every row), the bias added in the matmul's own pass (a Linear layer). */
+  matmulBias?(a: Storage, b: Storage, bias: Storage, biasOffset: number, out: Storage, layout: MatmulLayout): boolean;
   /** dx (n) = g ⊙ gelu′(x): GELU's backward in one pass. */
   geluBackward?(x: Storage, xOffset: number, g: Storage, gOffset: number, n: number, dx: Storage): boolean;
   /** out[r, j] = e^{x[r, j] − lse[r]} · scale[r] (cross-entropy's gradient before the one-hot). */

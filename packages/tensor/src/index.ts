@@ -15,6 +15,7 @@ export {
 export { sum, mean, max, min, argmax, argmin, variance } from './ops/reduce.js';
 export { reshape, view, flatten, permute, transpose, narrow, slice, expand, unsqueeze, squeeze, contiguous, clone, cat, stack, split, chunk } from './ops/movement.js';
 export { matmul } from './ops/matmul.js';
+export { linear } from './ops/linear.js';
 export { indexSelect, gather, embedding, topk, tril, triu } from './ops/indexing.js';
 export { softmax, causalSoftmax, logSoftmax, crossEntropy, layerNorm, dropout, type CausalSoftmaxOptions, type CrossEntropyOptions, type DropoutOptions } from './ops/nn.js';
 export { multinomial } from './ops/sampling.js';

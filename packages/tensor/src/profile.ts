@@ -7,7 +7,7 @@ import type { Backend } from './backend.js';
 export interface ProfileEntry { calls: number; ms: number; elements: number }
 export type Profile = Map<string, ProfileEntry>;
 
-const METHODS = ['copy', 'fill', 'unary', 'binary', 'where', 'reduce', 'matmul', 'indexSelect', 'indexAdd', 'gather', 'scatterAdd', 'topk', 'adamw',
+const METHODS = ['copy', 'fill', 'unary', 'binary', 'where', 'reduce', 'matmul', 'indexSelect', 'indexAdd', 'gather', 'scatterAdd', 'topk', 'adamw', 'matmulBias',
   'softmaxRows', 'softmaxRowsBackward', 'layerNormRows', 'layerNormRowsBackward', 'logSumExpRows', 'softmaxScaledRows', 'geluBackward'] as const;
 
 /** Time spent inside the current profile under `label` (a kernel may split its own time, e.g. matmul's copies). */
@@ -95,7 +95,7 @@ export function formatProfile(profile: Profile, wallMs: number, steps = 1, top =
   const others = rows.slice(top);
   if (others.length) lines.push(line(`(${others.length} more)`, others.reduce((s, [, e]) => s + e.ms, 0), ''));
   lines.push(line('rest (JS ops, autograd, alloc)', Math.max(0, wallMs - inKernels), ''));
-  const mm = profile.get('matmul')?.ms ?? 0;
+  const mm = (profile.get('matmul')?.ms ?? 0) + (profile.get('matmulBias')?.ms ?? 0);
   lines.push(`  outside matmul: ${((100 * (wallMs - mm)) / wallMs).toFixed(1)}% of ${(wallMs / steps).toFixed(1)} ms/step`);
   return lines.join('\n');
 }

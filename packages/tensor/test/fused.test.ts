@@ -3,7 +3,7 @@
 // finite differences. Shapes are odd on purpose (tails of the 4-lane vectors, one row, causal offsets).
 import { describe, expect, it } from 'vitest';
 import {
-  causalSoftmax, cpu, crossEntropy, fromTypedArray, getBackend, layerNorm, setMatmulKernel, softmax, tensor, type Backend, type Tensor, tidy, zeros,
+  causalSoftmax, cpu, crossEntropy, fromTypedArray, getBackend, layerNorm, linear, setMatmulKernel, softmax, tensor, type Backend, type Tensor, tidy, zeros,
 } from '../src/index.js';
 import { testBackends } from './helpers/backends.js';
 import { expectClose } from './helpers/close.js';
@@ -14,7 +14,7 @@ import { floats } from './helpers/ref.js';
 const composed: Backend = Object.assign(Object.create(cpu) as Backend, {
   name: 'cpu-composed',
   softmaxRows: undefined, softmaxRowsBackward: undefined, layerNormRows: undefined, layerNormRowsBackward: undefined,
-  logSumExpRows: undefined, softmaxScaledRows: undefined, geluBackward: undefined,
+  logSumExpRows: undefined, softmaxScaledRows: undefined, geluBackward: undefined, matmulBias: undefined,
 });
 
 /** What the fused CPU kernels are compared with: the composed CPU ops, and every other test backend (WebGPU composes them too). */
@@ -54,6 +54,16 @@ describe(`fused (cpu) vs composed (cpu${testBackends().includes('webgpu') ? ', w
   it.each([[[3, 130]], [[7, 65]]])('gelu (backward fused past 256 elements) of %j', async (shape) => {
     // atol 1e-5: in the far negative tail the tanh form (WebGPU's) cancels to 0 where ours keeps ~1e-6
     await expectSame((x) => x.gelu(), [input(shape, 22, -6, 6)], { atol: 1e-5, rtol: 1e-5 });
+  });
+
+  it.each([[[2, 3, 5], 7], [[4, 9], 1], [[1, 300], 260]])('linear (bias in the matmul) of %j to %i features', async (shape, outF) => {
+    const inF = shape[shape.length - 1];
+    await expectSame((x, w, b) => linear(x, w, b), [input(shape, 23), input([outF, inF], 24, -1, 1), input([outF], 25)], { atol: 1e-5, rtol: 1e-5 });
+    await expectSame((x, w) => linear(x, w, null), [input(shape, 23), input([outF, inF], 24, -1, 1)], { atol: 1e-5, rtol: 1e-5 });
+  });
+
+  it('linear refuses shapes that do not fit, naming them', () => {
+    expect(() => linear(tensor([[1, 2, 3]]), tensor([[1, 2]]), null)).toThrow(/linear: input \[1, 3\], weight \[1, 2\]/);
   });
 
   it('softmax of a strided (transposed) input', async () => {
@@ -120,6 +130,9 @@ describe('fused ops vs finite differences (cpu)', () => {
   });
   it('layerNorm with weight and bias', async () => {
     await gradcheck((x, w, b) => layerNorm(x, w, b), [t([3, 6], 12), t([6], 13, 0.5, 1.5), t([6], 14)]);
+  });
+  it('linear with bias', async () => {
+    await gradcheck((x, w, b) => linear(x, w, b), [t([2, 3, 4], 17), t([5, 4], 18), t([5], 19)]);
   });
   it('gelu with the fused backward', async () => {
     await gradcheck((x) => x.gelu(), [t([4, 80], 16, -3, 3)]);

@@ -1,5 +1,5 @@
 // y = x Wᵀ + b with W stored (out, in), as torch.nn.Linear, so PyTorch state dicts load as they are.
-import { type Tensor } from '@llm/tensor';
+import { linear, type Tensor } from '@llm/tensor';
 import { checkInit, type InitOptions, uniformParameter } from '../init.js';
 import { checkPositive } from '../check.js';
 import { Module } from '../module.js';
@@ -33,8 +33,7 @@ export class Linear extends Module {
     if (inDim !== this.inFeatures) {
       throw new Error(`Linear(${this.inFeatures}, ${this.outFeatures}): input's last dim is ${inDim}, expected ${this.inFeatures} (input shape [${x.shape.join(', ')}])`);
     }
-    // W.T is a transposed view: the matmul kernel reads it in place, no copy
-    const y = x.matmul(this.weight.T);
-    return this.bias ? y.add(this.bias) : y;
+    // W is read in place as Wᵀ (no copy); the bias is added in the matmul's own pass where the backend can
+    return linear(x, this.weight, this.bias);
   }
 }

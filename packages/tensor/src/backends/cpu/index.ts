@@ -156,7 +156,15 @@ export class CpuBackend implements Backend {
   }
 
   matmul(a: Storage, b: Storage, out: Storage, l: MatmulLayout): void {
+    this.matmulWith(a, b, out, l, undefined);
+  }
+  matmulBias(a: Storage, b: Storage, bias: Storage, biasOffset: number, out: Storage, l: MatmulLayout): boolean {
+    this.matmulWith(a, b, out, l, f32(bias, 'linear').subarray(biasOffset, biasOffset + l.n));
+    return true;
+  }
+  private matmulWith(a: Storage, b: Storage, out: Storage, l: MatmulLayout, bias: Float32Array | undefined): void {
     matmulF32({
+      bias,
       a: f32(a, 'matmul'), aOffset: l.aOffset, b: f32(b, 'matmul'), bOffset: l.bOffset, out: f32(out, 'matmul'), outOffset: 0,
       batch: l.batch, m: l.m, k: l.k, n: l.n, transA: l.transA, transB: l.transB, aBatchStride: l.aBatchStride, bBatchStride: l.bBatchStride,
       bResident: { key: b, version: (b as CpuStorage).version },

@@ -15,6 +15,8 @@ export interface MatmulArgs {
   aBatchStride: number; bBatchStride: number;
   /** out += A @ B instead of out = A @ B (gradient accumulation). */
   accumulate?: boolean;
+  /** Added to every row of every output matrix (n elements): out = A @ B + bias, in the GEMM's own pass. */
+  bias?: Float32Array;
   /** B's storage and its write count: a large B may then stay in the WASM memory between calls (a weight). */
   bResident?: { key: object; version: number };
 }
@@ -33,6 +35,8 @@ export function checkMatmulArgs(x: MatmulArgs): void {
     ['b', x.b, span(x.bOffset, x.bBatchStride, x.k * x.n)],
     ['out', x.out, x.outOffset + x.batch * x.m * x.n],
   ];
+  if (x.bias && x.bias.length !== x.n) throw new RangeError(`matmulF32: bias has ${x.bias.length} elements, expected n = ${x.n}`);
+  if (x.bias && x.accumulate) throw new RangeError('matmulF32: bias and accumulate cannot be combined');
   for (const [name, arr, end] of need) {
     if (end > arr.length) {
       throw new RangeError(`matmulF32: ${name} has ${arr.length} elements, but batch ${x.batch} x (m ${x.m}, k ${x.k}, n ${x.n}) needs ${end}`);

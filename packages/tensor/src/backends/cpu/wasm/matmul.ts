@@ -107,12 +107,17 @@ export function matmulF32(args: MatmulArgs): void {
   const { batch, m, k, n, out, outOffset } = args;
   if (batch === 0 || m === 0 || n === 0) return;
   if (k === 0) {
-    if (!args.accumulate) out.fill(0, outOffset, outOffset + batch * m * n);
+    if (args.bias) for (let r = 0; r < batch * m; r++) out.set(args.bias, outOffset + r * n);
+    else if (!args.accumulate) out.fill(0, outOffset, outOffset + batch * m * n);
     return;
   }
   const g = kernel();
   if (g) matmulWasm(g, args);
-  else matmulJs(args);
+  else if (args.bias) {
+    const bias = args.bias;
+    matmulJs({ ...args, bias: undefined });
+    for (let r = 0, o = outOffset; r < batch * m; r++) for (let j = 0; j < n; j++, o++) out[o] += bias[j];
+  } else matmulJs(args);
 }
 
 function matmulWasm(g: GemmInstance, x: MatmulArgs): void {
@@ -141,6 +146,7 @@ function matmulWasm(g: GemmInstance, x: MatmulArgs): void {
   if (kept < 0) copyMatrices(heap, bPtr, x.b, x.bOffset, x.bBatchStride, bCount, k * n);
   const cLen = batch * m * n;
   if (x.accumulate) heap.set(x.out.subarray(x.outOffset, x.outOffset + cLen), cPtr / 4);
+  else if (x.bias) for (let r = 0, at = cPtr / 4; r < batch * m; r++, at += n) heap.set(x.bias, at); // the GEMM adds onto it
   let copyMs = timed ? performance.now() - t0 : 0;
 
   ctl[Field.KIND] = 0;
@@ -148,7 +154,7 @@ function matmulWasm(g: GemmInstance, x: MatmulArgs): void {
   ctl[Field.B] = bPtr; ctl[Field.B_BATCH_STRIDE] = bCount === 1 ? 0 : k * n * 4;
   ctl[Field.C] = cPtr;
   ctl[Field.BATCH] = batch; ctl[Field.M] = m; ctl[Field.K] = k; ctl[Field.N] = n;
-  ctl[Field.FLAGS] = (x.transA ? Flag.TRANS_A : 0) | (x.transB ? Flag.TRANS_B : 0) | (x.accumulate ? Flag.ACCUMULATE : 0);
+  ctl[Field.FLAGS] = (x.transA ? Flag.TRANS_A : 0) | (x.transB ? Flag.TRANS_B : 0) | (x.accumulate || x.bias ? Flag.ACCUMULATE : 0);
   ctl[Field.BATCH_PER_CHUNK] = plan.batchPerChunk;
   ctl[Field.TILES_M] = plan.tilesM; ctl[Field.TILES_N] = plan.tilesN;
   ctl[Field.TILE_M] = plan.tileM; ctl[Field.TILE_N] = plan.tileN;
