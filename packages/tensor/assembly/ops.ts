@@ -4,7 +4,7 @@
 // src/backends/cpu/wasm/ops.ts, which writes them); pointers are byte addresses, 0 for none.
 import { expV, geluGradV, geluV, hmax, hsum, sigmoidV, tanhV } from './math';
 
-export const UNARY = 1, SOFTMAX = 2, SOFTMAX_BWD = 3, LN = 4, LN_BWD = 5, CE = 6, CE_BWD = 7, GELU_BWD = 8;
+export const UNARY = 1, SOFTMAX = 2, SOFTMAX_BWD = 3, LN = 4, LN_BWD = 5, CE = 6, CE_BWD = 7, GELU_BWD = 8, ADAMW = 9;
 const EXP = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_GRAD = 5;
 
 // @ts-ignore: decorator
@@ -25,6 +25,7 @@ export function opChunk(kind: i32, args: usize, idx: i32): void {
   const r0 = idx * per, r1 = min(total, r0 + per);
   if (kind == UNARY) unary(arg(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
   else if (kind == GELU_BWD) geluBackward(ptr(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
+  else if (kind == ADAMW) adamw(args, r0, r1);
   else if (kind == SOFTMAX) {
     for (let r = r0; r < r1; r++) {
       const count = arg(args, 5) != 0 ? min(n, r % arg(args, 6) + arg(args, 7) + 1) : n;
@@ -95,6 +96,38 @@ function geluBackward(x: usize, g: usize, dx: usize, i0: i32, i1: i32): void {
   for (; i < i1; i++) {
     const o = <usize>i * 4;
     store<f32>(dx + o, load<f32>(g + o) * f32x4.extract_lane(geluGradV(f32x4.splat(load<f32>(x + o))), 0));
+  }
+}
+
+/**
+ * AdamW in place over elements [i0, i1) of p, g, m, v (float32, as torch.optim.AdamW computes):
+ * m = β1 m + (1−β1) g, v = β2 v + (1−β2) g², p = p·decay − stepSize · m / (√v · invBc2 + eps).
+ */
+function adamw(args: usize, i0: i32, i1: i32): void {
+  const p = ptr(args, 3), g = ptr(args, 4), m = ptr(args, 5), v = ptr(args, 6);
+  const b1 = f32x4.splat(argf(args, 7)), c1 = f32x4.splat(argf(args, 8)), b2 = f32x4.splat(argf(args, 9)), c2 = f32x4.splat(argf(args, 10));
+  const decay = f32x4.splat(argf(args, 11)), step = f32x4.splat(argf(args, 12)), inv = f32x4.splat(argf(args, 13)), eps = f32x4.splat(argf(args, 14));
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const o = <usize>i * 4;
+    const gv = v128.load(g + o);
+    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(c1, gv));
+    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(c2, f32x4.mul(gv, gv)));
+    v128.store(m + o, mv);
+    v128.store(v + o, vv);
+    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), inv), eps);
+    v128.store(p + o, f32x4.sub(f32x4.mul(v128.load(p + o), decay), f32x4.div(f32x4.mul(step, mv), denom)));
+  }
+  const sb1 = argf(args, 7), sc1 = argf(args, 8), sb2 = argf(args, 9), sc2 = argf(args, 10);
+  const sdecay = argf(args, 11), sstep = argf(args, 12), sinv = argf(args, 13), seps = argf(args, 14);
+  for (; i < i1; i++) {
+    const o = <usize>i * 4;
+    const gv = load<f32>(g + o);
+    const mv = sb1 * load<f32>(m + o) + sc1 * gv;
+    const vv = sb2 * load<f32>(v + o) + sc2 * (gv * gv);
+    store<f32>(m + o, mv);
+    store<f32>(v + o, vv);
+    store<f32>(p + o, load<f32>(p + o) * sdecay - (sstep * mv) / (Mathf.sqrt(vv) * sinv + seps));
   }
 }
 

@@ -3,7 +3,7 @@
 // finite differences. Shapes are odd on purpose (tails of the 4-lane vectors, one row, causal offsets).
 import { describe, expect, it } from 'vitest';
 import {
-  causalSoftmax, cpu, crossEntropy, fromTypedArray, getBackend, layerNorm, linear, setMatmulKernel, softmax, tensor, type Backend, type Tensor, tidy, zeros,
+  adamwUpdate, causalSoftmax, cpu, crossEntropy, fromTypedArray, getBackend, layerNorm, linear, setMatmulKernel, softmax, tensor, type Backend, type Tensor, tidy, zeros,
 } from '../src/index.js';
 import { testBackends } from './helpers/backends.js';
 import { expectClose } from './helpers/close.js';
@@ -14,7 +14,7 @@ import { floats } from './helpers/ref.js';
 const composed: Backend = Object.assign(Object.create(cpu) as Backend, {
   name: 'cpu-composed',
   softmaxRows: undefined, softmaxRowsBackward: undefined, layerNormRows: undefined, layerNormRowsBackward: undefined,
-  logSumExpRows: undefined, softmaxScaledRows: undefined, geluBackward: undefined, matmulBias: undefined,
+  logSumExpRows: undefined, softmaxScaledRows: undefined, geluBackward: undefined, matmulBias: undefined, adamw: undefined,
 });
 
 /** What the fused CPU kernels are compared with: the composed CPU ops, and every other test backend (WebGPU composes them too). */
@@ -60,6 +60,16 @@ describe(`fused (cpu) vs composed (cpu${testBackends().includes('webgpu') ? ', w
     const inF = shape[shape.length - 1];
     await expectSame((x, w, b) => linear(x, w, b), [input(shape, 23), input([outF, inF], 24, -1, 1), input([outF], 25)], { atol: 1e-5, rtol: 1e-5 });
     await expectSame((x, w) => linear(x, w, null), [input(shape, 23), input([outF, inF], 24, -1, 1)], { atol: 1e-5, rtol: 1e-5 });
+  });
+
+  it('adamwUpdate: the WebAssembly kernel (10,003 elements, float32) against the update composed from primitives', async () => {
+    const n = 10_003, h = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 };
+    const results = await Promise.all([cpu, composed].map(async (backend) => {
+      const p = fromTypedArray(floats(n, 31), [n], { backend }), m = zeros([n], { backend }), v = zeros([n], { backend });
+      for (let step = 1; step <= 3; step++) adamwUpdate(p, fromTypedArray(floats(n, 40 + step), [n], { backend }), m, v, { ...h, step });
+      return Promise.all([p, m, v].map(async (t) => Array.from(await t.data())));
+    }));
+    results[0].forEach((got, i) => expectClose(got, results[1][i], { atol: 1e-6, rtol: 1e-5 }, ['p', 'm', 'v'][i]));
   });
 
   it('linear refuses shapes that do not fit, naming them', () => {

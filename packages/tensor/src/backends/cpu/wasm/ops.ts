@@ -8,8 +8,8 @@ import { withScratch } from './resident.js';
 import { profileAdd, profiling } from '../../../profile.js';
 
 /** Job kinds of assembly/ops.ts. */
-const Kind = { UNARY: 1, SOFTMAX: 2, SOFTMAX_BWD: 3, LN: 4, LN_BWD: 5, CE: 6, CE_BWD: 7, GELU_BWD: 8 } as const;
-const kindNames = ['', 'unary', 'softmax', 'softmax backward', 'layer norm', 'layer norm backward', 'log-sum-exp', 'softmax scaled', 'gelu backward'];
+const Kind = { UNARY: 1, SOFTMAX: 2, SOFTMAX_BWD: 3, LN: 4, LN_BWD: 5, CE: 6, CE_BWD: 7, GELU_BWD: 8, ADAMW: 9 } as const;
+const kindNames = ['', 'unary', 'softmax', 'softmax backward', 'layer norm', 'layer norm backward', 'log-sum-exp', 'softmax scaled', 'gelu backward', 'adamw'];
 export const wasmUnaryCodes = { exp: 1, tanh: 2, sigmoid: 3, gelu: 4, geluGrad: 5 } as const;
 export type WasmUnaryOp = keyof typeof wasmUnaryCodes;
 
@@ -38,7 +38,7 @@ function run(job: Job): { heap: Float32Array; at: number[]; chunks: number } | n
   const threads = pool ? ctx.threads : 1;
   let chunks = threads > 1 && job.elements >= PARALLEL_MIN_ELEMENTS ? Math.min(job.units, threads * CHUNKS_PER_THREAD) : 1;
   let per = Math.ceil(job.units / chunks);
-  if (job.kind === Kind.UNARY || job.kind === Kind.GELU_BWD) per = Math.ceil(per / 4) * 4; // whole vectors per chunk
+  if (job.kind === Kind.UNARY || job.kind === Kind.GELU_BWD || job.kind === Kind.ADAMW) per = Math.ceil(per / 4) * 4; // whole vectors per chunk
   chunks = Math.ceil(job.units / per);
   const operands = job.operands(chunks);
   const ptrs = withScratch(kernelWorkEnd(), (start) => {
@@ -98,6 +98,27 @@ export function geluBackwardWasm(x: Float32Array, g: Float32Array, dx: Float32Ar
   });
   if (!r) return false;
   dx.set(view(r, 2, n));
+  return true;
+}
+
+export interface AdamWStep { beta1: number; beta2: number; decay: number; stepSize: number; invBc2Sqrt: number; eps: number }
+
+/** One AdamW step in place on p, m, v (float32 arithmetic, on the worker threads). */
+export function adamwWasm(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamWStep): boolean {
+  const n = p.length;
+  const r = run({
+    kind: Kind.ADAMW, units: n, rowLength: 1, elements: n,
+    operands: () => [{ src: p, size: n }, { src: g, size: n }, { src: m, size: n }, { src: v, size: n }],
+    args: (ptrs, a, f) => {
+      for (let i = 0; i < 4; i++) a[3 + i] = ptrs[i];
+      f[7] = h.beta1; f[8] = 1 - h.beta1; f[9] = h.beta2; f[10] = 1 - h.beta2;
+      f[11] = h.decay; f[12] = h.stepSize; f[13] = h.invBc2Sqrt; f[14] = h.eps;
+    },
+  });
+  if (!r) return false;
+  p.set(view(r, 0, n));
+  m.set(view(r, 2, n));
+  v.set(view(r, 3, n));
   return true;
 }
 
