@@ -41,6 +41,11 @@ export interface GenerationResult {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+// loaded on first use (the other commands start without it), then reused: a dynamic import per
+// request costs a module resolution each time, a few per cent of a busy server
+let gpt: Promise<typeof import('@llm/gpt')> | undefined;
+const loadGpt = () => (gpt ??= import('@llm/gpt'));
+
 export function encodePrompt(tokenizer: Encoding, prompt: string | number[]): number[] {
   if (typeof prompt !== 'string') return prompt;
   const ids = tokenizer.encode(prompt, { allowedSpecial: 'all' });
@@ -49,7 +54,7 @@ export function encodePrompt(tokenizer: Encoding, prompt: string | number[]): nu
 }
 
 export async function runGeneration(model: GenerativeModel, tokenizer: Encoding, req: GenerationRequest): Promise<GenerationResult> {
-  const { decodeStream, generateStream } = await import('@llm/gpt');
+  const { decodeStream, generateStream } = await loadGpt();
   const t0 = performance.now();
   const ids = encodePrompt(tokenizer, req.prompt);
   const stop = new StopMatcher(req.stop ?? []);

@@ -61,6 +61,38 @@ describe('batched step', () => {
     slots.forEach((s) => s.reset());
   });
 
+  it('keeps each sequence to its own cache when slots join, sit out, are reset and reused, in any order, past the pool\'s first rows', async () => {
+    const decoder = model.batchedDecoder();
+    const before = memoryStats().storages;
+    const slots = Array.from({ length: 7 }, () => decoder.newSlot()); // more than the pool's first 4 rows
+    const seqs: number[][] = slots.map(() => []);
+    let pending: number[][] = [[5, 17, 42], [3], [9, 1, 70, 2], [8], [60, 61], [33], [12, 13, 14, 15, 16, 17, 18, 19, 20]];
+    const check = async (who: number[], step: number) => {
+      const out = decoder.step(who.map((i) => ({ slot: slots[i], ids: pending[i] })));
+      const data = (await out.data()) as Float32Array;
+      out.dispose();
+      for (const [r, i] of who.entries()) {
+        seqs[i].push(...pending[i]);
+        expectMaxAbsDiff(data.subarray(r * 96, (r + 1) * 96), await plainLastLogits(seqs[i]), 1e-4, `step ${step}, sequence ${i}`);
+        pending[i] = [(step * 11 + i * 5) % 96];
+      }
+    };
+    // entries not in slot order; some sit steps out; prompts join while others decode one token
+    const schedule = [[2, 0], [0, 2, 1], [3, 1, 0], [4, 2, 6, 5], [5, 4, 3, 2, 1, 0], [1, 6, 3], [0, 1, 2, 3, 4, 5, 6]];
+    for (const [step, who] of schedule.entries()) await check(who, step);
+    // reset two: their rows go back to the pool and come out zeroed for the next prompts
+    for (const i of [1, 4]) {
+      slots[i].reset();
+      seqs[i] = [];
+    }
+    pending[1] = [7, 7, 7];
+    pending[4] = [90];
+    for (const [step, who] of [[4, 1, 0, 6], [6, 5, 4, 3, 2, 1, 0]].entries()) await check(who, 10 + step);
+    pending = [];
+    for (const s of slots) s.reset();
+    expect(memoryStats().storages).toBe(before); // the pool frees its storage with its last slot
+  });
+
   it('names what is wrong with a batch', () => {
     const decoder = model.batchedDecoder();
     const slot = decoder.newSlot();

@@ -1,6 +1,6 @@
-// What the batched decoders share (batched-gpt.ts, llama/batched.ts): a slot holding one KV cache
-// per layer, and packing a batch's new tokens into one row (1, N) with where each entry's tokens
-// sit and which rows hold each entry's last token.
+// What the batched decoders share (batched-gpt.ts, llama/batched.ts): packing a batch's new tokens
+// into one row (1, N) with where each entry's tokens sit and which rows hold each entry's last
+// token; and a slot holding one KV cache per layer (Llama's; GPT's slots are rows of a KVPool).
 import { KVCache } from '@llm/nn';
 import { type Backend, type Tensor, tensor } from '@llm/tensor';
 import { type BatchEntry, checkBatch, type DecodeSlot } from './batched.js';
@@ -21,16 +21,21 @@ export class LayerCachesSlot implements DecodeSlot {
   }
 }
 
+/** A check that a slot is one of this decoder's (a slot from another decoder is an error). */
+export function layerCachesOf(nLayers: number) {
+  return (slot: DecodeSlot): slot is LayerCachesSlot => slot instanceof LayerCachesSlot && slot.caches.length === nLayers;
+}
+
 /** Where an entry's tokens sit in the packed row, and the position of its first one. */
-export interface Packed {
-  slot: LayerCachesSlot;
+export interface Packed<S extends DecodeSlot = LayerCachesSlot> {
+  slot: S;
   start: number;
   count: number;
   offset: number;
 }
 
-export interface PackedBatch {
-  packed: Packed[];
+export interface PackedBatch<S extends DecodeSlot> {
+  packed: Packed<S>[];
   /** Every entry's new tokens, one after another: int32 (1, N). */
   ids: Tensor;
   /** The row of each entry's last token: int32 (B). */
@@ -40,13 +45,13 @@ export interface PackedBatch {
   dispose(): void;
 }
 
-/** Checks the batch (ids, context, slots of this decoder) and packs it. */
-export function packBatch(op: string, batch: readonly BatchEntry[], shape: { contextLength: number; vocabSize: number; nLayers: number }, backend: Backend): PackedBatch {
+/** Checks the batch (ids, context, slots of this decoder: `own`) and packs it. */
+export function packBatch<S extends DecodeSlot>(op: string, batch: readonly BatchEntry[], shape: { contextLength: number; vocabSize: number }, backend: Backend, own: (slot: DecodeSlot) => slot is S): PackedBatch<S> {
   checkBatch(op, batch, shape.contextLength, shape.vocabSize);
-  const packed: Packed[] = [];
+  const packed: Packed<S>[] = [];
   let n = 0;
   for (const { slot, ids } of batch) {
-    if (!(slot instanceof LayerCachesSlot) || slot.caches.length !== shape.nLayers) throw new Error(`${op}: a slot from another decoder`);
+    if (!own(slot)) throw new Error(`${op}: a slot from another decoder`);
     packed.push({ slot, start: n, count: ids.length, offset: slot.length });
     n += ids.length;
   }

@@ -4,7 +4,7 @@
 // only), with the rotary embedding at that sequence's own positions.
 import { cat, indexSelect, noGrad, type Tensor, tidy } from '@llm/tensor';
 import type { BatchedDecoder, BatchEntry } from '../generate/batched.js';
-import { LayerCachesSlot, type Packed, packBatch } from '../generate/packing.js';
+import { LayerCachesSlot, layerCachesOf, type Packed, packBatch } from '../generate/packing.js';
 import type { LlamaModel } from './model.js';
 
 export function llamaBatchedDecoder(model: LlamaModel): BatchedDecoder {
@@ -15,7 +15,7 @@ export function llamaBatchedDecoder(model: LlamaModel): BatchedDecoder {
     vocabSize,
     newSlot: () => new LayerCachesSlot(nLayers, contextLength),
     step(batch: readonly BatchEntry[]): Tensor {
-      const { packed, ids, lastRows, dispose } = packBatch(op, batch, model.config, model.tokEmb.weight.backend);
+      const { packed, ids, lastRows, dispose } = packBatch(op, batch, model.config, model.tokEmb.weight.backend, layerCachesOf(nLayers));
       try {
         return noGrad(() => tidy(() => {
           let x = model.tokEmb.forward(ids); // (1, N, C)
