@@ -14,7 +14,7 @@ export { CausalAttention } from './attention/causal.js';
 export { MultiHeadAttentionWrapper } from './attention/multi-head-wrapper.js';
 export { MultiHeadAttention, type AttentionForwardOptions } from './attention/multi-head.js';
 export { KVCache } from './attention/kv-cache.js';
-export { causalMask } from './attention/causal-mask.js';
+export { causalMask, holdCausalMask } from './attention/causal-mask.js';
 export type { AttentionOptions, MultiHeadOptions } from './attention/options.js';
 export { RMSNorm } from './layers/rms-norm.js';
 export { RotaryEmbedding, ropeInverseFrequencies, rotateHalf, checkRopeScaling, type RopeOptions, type Llama3RopeScaling } from './layers/rope.js';

@@ -3,7 +3,7 @@
 // assignment (`model.outHead = new Linear(768, 2)`) or tying a weight
 // (`model.outHead.weight = model.tokEmb.weight`) just works. A property is a parameter when its
 // tensor was made by Parameter(); any other tensor property is a buffer (not saved, not trained).
-import { assign, keep, noGrad, type Tensor } from '@llm/tensor';
+import { assign, graphScope, keep, noGrad, type Tensor } from '@llm/tensor';
 
 const parameters = new WeakSet<Tensor>();
 
@@ -43,6 +43,20 @@ export interface LoadStateDictResult {
 export class Module {
   /** Training mode switches dropout on; eval() switches it off. */
   training = true;
+
+  constructor() {
+    // Every forward runs in a graphScope, so a layer leaves behind only what it returns, in or
+    // outside tidy: its intermediate activations are freed at once without a graph, else by
+    // backward() (or with the output). Wrapped per instance, so a subclass's own forward (from the
+    // prototype) is the one wrapped; non-enumerable, so it is not taken for a child or parameter.
+    const forward = (this as { forward?: unknown }).forward;
+    if (typeof forward === 'function') {
+      Object.defineProperty(this, 'forward', {
+        value: (...args: unknown[]) => graphScope(() => forward.apply(this, args)),
+        writable: true, configurable: true, enumerable: false,
+      });
+    }
+  }
 
   /** Direct submodules, in property order. */
   namedChildren(): [string, Module][] {
@@ -190,9 +204,14 @@ export class Module {
     return this;
   }
 
-  /** Frees every parameter's storage; the module cannot be used afterwards. */
+  /**
+   * Frees every parameter, buffer (any other tensor property) and cache below: each submodule's own
+   * dispose() runs (attention layers let go of their KV cache and causal mask there), then this
+   * module's tensors go. The module cannot be used afterwards.
+   */
   dispose(): void {
-    for (const p of this.parameters()) p.dispose();
+    for (const m of this.children()) m.dispose();
+    for (const value of Object.values(this)) if (isTensor(value)) value.dispose();
   }
 }
 

@@ -1,7 +1,9 @@
 // The module tree: names, state dicts and their errors, modes, freezing, tied weights.
-import { Generator, randn, tensor, zeros } from '@llm/tensor';
+import { Generator, memoryStats, noGrad, randn, tensor, tidy, zeros } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
-import { Dropout, Embedding, FeedForward, LayerNorm, Linear, Module, ModuleList, MultiHeadAttention, Parameter, Sequential } from '../src/index.js';
+import {
+  CausalAttention, Dropout, Embedding, FeedForward, LayerNorm, Linear, Module, ModuleList, MultiHeadAttention, Parameter, Sequential, type UnaryModule,
+} from '../src/index.js';
 
 class Tiny extends Module {
   emb = new Embedding(5, 4);
@@ -99,5 +101,38 @@ describe('Module', () => {
     const c = new MultiHeadAttention({ dIn: 4, dOut: 4, contextLength: 3, numHeads: 2, generator: new Generator(10) });
     expect(Array.from(await a.outProj.weight.data())).toEqual(Array.from(await b.outProj.weight.data()));
     expect(Array.from(await a.outProj.weight.data())).not.toEqual(Array.from(await c.outProj.weight.data()));
+  });
+
+  it('a forward leaves behind only its output, outside tidy: without a graph at once, with one after backward()', () => {
+    const net = new Sequential<UnaryModule>(new Linear(4, 8), new FeedForward({ embDim: 8 }), new LayerNorm(8), new Linear(8, 3));
+    const x = randn([2, 5, 4]);
+    const base = memoryStats();
+    noGrad(() => net.forward(x)).dispose();
+    expect(memoryStats()).toEqual(base);
+    const out = net.forward(x);
+    expect(memoryStats().tensors).toBeGreaterThan(base.tensors + 1); // the activations backward() needs
+    const loss = out.sum();
+    loss.backward();
+    loss.dispose();
+    out.dispose();
+    net.zeroGrad();
+    expect(memoryStats()).toEqual(base);
+    net.forward(x).dispose(); // no backward: the output takes its graph with it
+    expect(memoryStats()).toEqual(base);
+  });
+
+  it('dispose() frees parameters, buffers, KV caches and the causal mask of every module below', () => {
+    const base = memoryStats();
+    const tiny = new Tiny();
+    const causal = new CausalAttention({ dIn: 4, dOut: 4, contextLength: 6 });
+    const mha = new MultiHeadAttention({ dIn: 4, dOut: 4, contextLength: 6, numHeads: 2 });
+    const net = new ModuleList<Module>([tiny, causal, mha]);
+    tidy(() => {
+      causal.forward(randn([1, 3, 4])); // takes a hold on the shared (6, 6) mask
+      noGrad(() => mha.forward(randn([1, 3, 4]), { useCache: true })); // fills its KV cache
+    });
+    expect(memoryStats().tensors).toBeGreaterThan(base.tensors);
+    net.dispose();
+    expect(memoryStats()).toEqual(base);
   });
 });

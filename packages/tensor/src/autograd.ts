@@ -17,6 +17,7 @@ export interface GradNode {
  * results nothing can reach them, and they are freed now.
  */
 export function ownTemporaries(results: readonly Tensor[], temporaries: Tensor[]): void {
+  if (temporaries.length === 0) return;
   const owner = results.find((t) => t.gradNode);
   if (!owner) {
     for (const t of temporaries) t.dispose();
@@ -24,6 +25,19 @@ export function ownTemporaries(results: readonly Tensor[], temporaries: Tensor[]
   }
   const node = owner.gradNode!;
   node.owned = node.owned ? node.owned.concat(temporaries) : temporaries;
+}
+
+/**
+ * Runs fn, a piece of code that chains ops (a layer's forward, a loss), so that it leaves behind
+ * only what it returns, in or outside tidy(): the tensors it makes on the way are freed before it
+ * returns when its results record no graph; otherwise they belong to the graph of the first result
+ * fn made that records one, and are freed when backward() has used that graph or when that result
+ * is disposed. Every Module's forward runs in one. Synchronous, as tidy.
+ */
+export function graphScope<T>(fn: () => T): T {
+  const { result, temporaries, made } = collectTemporaries(fn, true);
+  ownTemporaries(made, temporaries);
+  return result;
 }
 
 let gradEnabled = true;
@@ -120,9 +134,14 @@ export function backward(root: Tensor, grad?: Tensor): void {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const g = grads.get(t);
-      if (!g) continue;
-      grads.delete(t);
       const node = t.gradNode;
+      if (!g) {
+        // no gradient reached it (a rule returned null), but its graph is used all the same
+        if (node?.owned) owned.push(...node.owned);
+        t.gradNode = null;
+        continue;
+      }
+      grads.delete(t);
       if (t.isDisposed) {
         const op = node?.op ?? disposedOps.get(t);
         const what = op ? `a tensor made by '${op}'` : `a leaf tensor [${t.shape.join(', ')}]`;

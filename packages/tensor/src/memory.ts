@@ -10,6 +10,8 @@ import type { Tensor } from './tensor.js';
 // as live, so a leak is visible in memoryStats() rather than silent.
 const refCounts = new WeakMap<Storage, number>();
 const scopes: Set<Tensor>[] = [];
+/** The scopes of graphScope (a layer's forward, an op), as opposed to the caller's own tidy scopes. */
+const libraryScopes = new WeakSet<Set<Tensor>>();
 let liveTensors = 0;
 let liveStorages = 0;
 
@@ -72,12 +74,14 @@ export function tidy<T extends TidyResult>(fn: () => T): T {
 }
 
 /**
- * Runs fn in a scope like tidy, but disposes nothing: returns fn's result and the tensors fn made
- * that it did not return (its temporaries), which the caller takes charge of. The returned tensors
- * join the enclosing scope.
+ * Runs fn in a scope like tidy, but disposes nothing: returns fn's result, the tensors fn made
+ * that it did not return (its temporaries), which the caller takes charge of, and the tensors of
+ * the result that fn made. Those join the enclosing scope. A library scope is one that
+ * callerScope() steps out of (graphScope's).
  */
-export function collectTemporaries<T extends TidyResult>(fn: () => T): { result: T; temporaries: Tensor[] } {
+export function collectTemporaries<T>(fn: () => T, library = false): { result: T; temporaries: Tensor[]; made: Tensor[] } {
   const scope = new Set<Tensor>();
+  if (library) libraryScopes.add(scope);
   scopes.push(scope);
   let result: T;
   try {
@@ -88,15 +92,37 @@ export function collectTemporaries<T extends TidyResult>(fn: () => T): { result:
   } finally {
     scopes.pop();
   }
+  if (result && typeof (result as { then?: unknown }).then === 'function') {
+    for (const t of scope) t.dispose();
+    throw new Error('a forward or graphScope fn returned a Promise; it cannot span an await (read values back outside it)');
+  }
   const survivors = new Set<Tensor>();
   collectTensors(result, survivors, new Set());
   const parent = scopes[scopes.length - 1];
   const temporaries: Tensor[] = [];
+  const made: Tensor[] = [];
   for (const t of scope) {
-    if (survivors.has(t)) parent?.add(t);
-    else temporaries.push(t);
+    if (survivors.has(t)) {
+      parent?.add(t);
+      made.push(t);
+    } else temporaries.push(t);
   }
-  return { result, temporaries };
+  return { result, temporaries, made };
+}
+
+/**
+ * Runs fn as if outside every library scope: the tensors it makes belong to the caller's
+ * innermost tidy scope (or to no scope). For callbacks that hand tensors out of a layer.
+ */
+export function callerScope<T>(fn: () => T): T {
+  let i = scopes.length;
+  while (i > 0 && libraryScopes.has(scopes[i - 1])) i--;
+  const inner = scopes.splice(i);
+  try {
+    return fn();
+  } finally {
+    scopes.push(...inner);
+  }
 }
 
 /** Every tensor inside v, at any depth of arrays and plain objects (each object visited once). */

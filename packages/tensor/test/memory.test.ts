@@ -5,8 +5,8 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
-  assign, cat, crossEntropy, dropout, embedding, getBackend, keep, layerNorm, memoryStats, noGrad, randn, stack, Tensor, tensor, tidy,
-  variance, where, zeros,
+  assign, callerScope, cat, crossEntropy, dropout, embedding, getBackend, graphScope, keep, layerNorm, memoryStats, noGrad, randn, stack,
+  Tensor, tensor, tidy, variance, where, zeros,
 } from '../src/index.js';
 import { testBackends, useBackend } from './helpers/backends.js';
 
@@ -188,6 +188,48 @@ describe.each(testBackends())('memory (%s)', (backend) => {
     for (const t of [loss, v, ce, h]) t.dispose();
     x.zeroGrad();
     w.zeroGrad();
+    expect(memoryStats()).toEqual(base);
+  });
+
+  it('graphScope leaves only its result, in or outside tidy: the intermediates go with the graph, or at once without one', () => {
+    const x = randn([4, 6], { requiresGrad: true }), w = randn([6, 6], { requiresGrad: true });
+    const targets = tensor([1, 0, 5, 2], { dtype: 'int32' });
+    const layer = (t: Tensor) => graphScope(() => t.matmul(w).gelu().matmul(w).tanh()); // three intermediates
+    const base = memoryStats();
+    // without a graph the intermediates are freed before it returns
+    noGrad(() => layer(x)).dispose();
+    expect(memoryStats()).toEqual(base);
+    // with one, backward() frees them (nested scopes too); the caller disposes what it was handed
+    const loss = graphScope(() => crossEntropy(layer(layer(x)), targets));
+    expect(memoryStats().tensors).toBeGreaterThan(base.tensors + 1);
+    loss.backward();
+    loss.dispose();
+    x.zeroGrad();
+    w.zeroGrad();
+    expect(memoryStats()).toEqual(base);
+    // or disposing the result does, without backward
+    layer(x).dispose();
+    expect(memoryStats()).toEqual(base);
+    // inside tidy the same, and the result stays in tidy's scope
+    tidy(() => { layer(x); });
+    expect(memoryStats()).toEqual(base);
+  });
+
+  it('callerScope hands a tensor out of graphScopes into the caller\'s tidy scope', async () => {
+    const base = memoryStats();
+    let seen: Tensor | undefined;
+    const out = tidy(() => {
+      graphScope(() => graphScope(() => {
+        const h = zeros([3]).add(1);
+        callerScope(() => { seen = h.detach(); });
+        return h.mul(2);
+      })).dispose();
+      expect(seen!.isDisposed).toBe(false); // the graphScopes did not free it
+      return seen!.sum();
+    });
+    expect(seen!.isDisposed).toBe(true); // tidy did
+    expect(await out.item()).toBe(3);
+    out.dispose();
     expect(memoryStats()).toEqual(base);
   });
 

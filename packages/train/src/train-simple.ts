@@ -1,8 +1,8 @@
 // The book's train_model_simple (chapter 5), line for line in spirit: for each epoch and batch,
 // zero the gradients, compute the loss, backpropagate, step; every evalFreq steps print the
-// train and validation loss; after each epoch print a sample. Each step runs in a tidy scope
-// and only the loss is read back. The configurable version is Trainer.
-import { tidy } from '@llm/tensor';
+// train and validation loss; after each epoch print a sample. Only the loss is read back; the
+// step leaves nothing behind (the loader frees its batches, backward() the graph, the loop the loss).
+// The configurable version is Trainer.
 import type { DataLoader } from './data/loader.js';
 import { type BatchSource, calcLossBatch, evaluateModel } from './loss.js';
 import type { Optimizer } from './optim/optimizer.js';
@@ -38,16 +38,13 @@ export async function trainModelSimple(
   for (let epoch = 0; epoch < numEpochs; epoch++) {
     model.train();
     for (const [inputBatch, targetBatch] of trainLoader) {
-      tidy(() => {
-        optimizer.zeroGrad();
-        const loss = calcLossBatch(inputBatch, targetBatch, model);
-        loss.backward();
-        optimizer.step();
-        optimizer.zeroGrad();
-      });
+      optimizer.zeroGrad();
+      const loss = calcLossBatch(inputBatch, targetBatch, model);
+      loss.backward();
+      optimizer.step();
+      optimizer.zeroGrad();
+      loss.dispose();
       tokensSeen += inputBatch.size;
-      inputBatch.dispose();
-      targetBatch.dispose();
       globalStep++;
 
       if (globalStep % evalFreq === 0) {

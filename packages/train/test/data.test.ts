@@ -1,5 +1,6 @@
 // GPTDataset and DataLoader: windows, shifted targets, batching, shuffling and dropLast, checked
 // against the book's definitions written out by hand.
+import { memoryStats, type Tensor } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
 import { DataLoader, GPTDataset } from '../src/index.js';
 
@@ -40,12 +41,25 @@ describe('DataLoader', () => {
   it('yields int32 (B, T) inputs and targets in order without shuffle; keeps the short last batch', async () => {
     const loader = new DataLoader(ds, { batchSize: 3 });
     expect(loader.length).toBe(2);
-    const batches = [...loader];
-    expect(batches.map(([x]) => x.shape)).toEqual([[3, 4], [1, 4]]);
-    expect(batches[0][0].dtype).toBe('int32');
-    expect(await batches[0][0].toArray()).toEqual([[100, 101, 102, 103], [104, 105, 106, 107], [108, 109, 110, 111]]);
-    expect(await batches[1][1].toArray()).toEqual([[113, 114, 115, 116]]);
-    for (const [x, y] of batches) { x.dispose(); y.dispose(); }
+    const batches: { shape: readonly number[]; dtype: string; inputs: unknown; targets: unknown }[] = [];
+    for (const [x, y] of loader) batches.push({ shape: x.shape, dtype: x.dtype, inputs: await x.toArray(), targets: await y.toArray() });
+    expect(batches.map((b) => b.shape)).toEqual([[3, 4], [1, 4]]);
+    expect(batches[0].dtype).toBe('int32');
+    expect(batches[0].inputs).toEqual([[100, 101, 102, 103], [104, 105, 106, 107], [108, 109, 110, 111]]);
+    expect(batches[1].targets).toEqual([[113, 114, 115, 116]]);
+  });
+
+  it('frees each batch when the loop moves on or leaves: a loop disposes nothing by hand', () => {
+    const loader = new DataLoader(ds, { batchSize: 1 });
+    const base = memoryStats();
+    const seen: Tensor[] = [];
+    for (const [x, y] of loader) {
+      expect(memoryStats().tensors).toBe(base.tensors + 2); // this batch only
+      seen.push(x, y);
+      if (seen.length === 6) break; // leaving early frees the batch in hand too
+    }
+    expect(seen.every((t) => t.isDisposed)).toBe(true);
+    expect(memoryStats()).toEqual(base);
   });
 
   it('dropLast leaves out the short batch', () => {
@@ -68,7 +82,7 @@ describe('DataLoader', () => {
   it('each for...of is a new epoch; iterate() resumes an epoch at a batch without moving on', async () => {
     const big = new GPTDataset(Int32Array.from({ length: 401 }, (_, i) => i), { maxLength: 4, stride: 4 });
     const loader = new DataLoader(big, { batchSize: 10, shuffle: true, seed: 3 });
-    const firstRow = async (x: import('@llm/tensor').Tensor) => ((await x.toArray()) as number[][])[0][0] / 4;
+    const firstRow = async (x: Tensor) => ((await x.toArray()) as number[][])[0][0] / 4;
     const epoch0: number[] = [];
     for (const [x, y] of loader) { epoch0.push(await firstRow(x)); x.dispose(); y.dispose(); }
     expect(loader.epoch).toBe(1);

@@ -1,7 +1,7 @@
 // The book's calc_accuracy_loader and classification loss (section 6.6): the prediction is the
 // argmax of the last position's logits, the label the last column of the targets (or the
 // targets themselves when they are one label per row).
-import { crossEntropy, noGrad, type Tensor, tidy } from '@llm/tensor';
+import { crossEntropy, graphScope, noGrad, type Tensor, tidy } from '@llm/tensor';
 import { type BatchSource, DataLoader } from '@llm/train';
 
 /** A model whose forward gives (B, T, C) logits; GPTModel also takes lastTokenOnly. */
@@ -9,10 +9,12 @@ export interface ClassifierModel {
   forward(ids: Tensor, opts?: { lastTokenOnly?: boolean }): Tensor;
 }
 
-/** Logits of the last position: (B, C). */
+/** Logits of the last position: (B, C). What it makes on the way is the result's graph's (graphScope). */
 export function lastTokenLogits(model: ClassifierModel, inputs: Tensor): Tensor {
-  const out = model.forward(inputs, { lastTokenOnly: true }); // (B, 1, C), or (B, T, C) for a model without the option
-  return out.narrow(1, out.shape[1] - 1, 1).squeeze(1);
+  return graphScope(() => {
+    const out = model.forward(inputs, { lastTokenOnly: true }); // (B, 1, C), or (B, T, C) for a model without the option
+    return out.narrow(1, out.shape[1] - 1, 1).squeeze(1);
+  });
 }
 
 /** The class index of each row: targets (B) as they are, or the last column of (B, T). */
@@ -22,7 +24,7 @@ function labelsOf(targets: Tensor): Tensor {
 
 /** Mean cross-entropy of the last position's logits against the labels: a scalar tensor. */
 export function calcClassificationLossBatch(inputs: Tensor, targets: Tensor, model: ClassifierModel): Tensor {
-  return crossEntropy(lastTokenLogits(model, inputs), labelsOf(targets));
+  return graphScope(() => crossEntropy(lastTokenLogits(model, inputs), labelsOf(targets)));
 }
 
 function* batchesOf(loader: BatchSource): Iterator<[Tensor, Tensor]> {
@@ -37,13 +39,8 @@ async function overBatches(loader: BatchSource, numBatches: number | undefined, 
     while (count < limit) {
       const next = it.next();
       if (next.done) break;
-      const [inputs, targets] = next.value;
-      try {
-        await perBatch(inputs, targets);
-      } finally {
-        inputs.dispose();
-        targets.dispose();
-      }
+      const [inputs, targets] = next.value; // the source's: a DataLoader frees it when we move on
+      await perBatch(inputs, targets);
       count++;
     }
   } finally {

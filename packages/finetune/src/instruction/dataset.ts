@@ -62,7 +62,7 @@ export class InstructionDataLoader extends DataLoader {
         promptLengths: maskPrompt ? idx.map((i) => this.instructions.promptLengths[i]) : undefined,
       });
       const shape = [batch.batchSize, batch.length];
-      yield [fromTypedArray(batch.inputs, shape, { dtype: 'int32', backend: this.backend }), fromTypedArray(batch.targets, shape, { dtype: 'int32', backend: this.backend })];
+      yield* this.lend([fromTypedArray(batch.inputs, shape, { dtype: 'int32', backend: this.backend }), fromTypedArray(batch.targets, shape, { dtype: 'int32', backend: this.backend })]);
     }
   }
 }

@@ -4,7 +4,7 @@ import type { Tensor } from '@llm/tensor';
 import { Dropout } from '../layers/dropout.js';
 import { Linear } from '../layers/linear.js';
 import { Module } from '../module.js';
-import { causalMask } from './causal-mask.js';
+import { holdCausalMask } from './causal-mask.js';
 import { type AttentionOptions, checkAttention, checkInput } from './options.js';
 
 export class CausalAttention extends Module {
@@ -15,6 +15,8 @@ export class CausalAttention extends Module {
   wKey: Linear;
   wValue: Linear;
   dropout: Dropout;
+  /** This layer's hold on the shared (contextLength, contextLength) mask, taken at the first forward. */
+  #mask: ReturnType<typeof holdCausalMask> | undefined;
 
   constructor(opts: AttentionOptions) {
     super();
@@ -34,8 +36,20 @@ export class CausalAttention extends Module {
     const keys = this.wKey.forward(x); // (B, T, dOut)
     const queries = this.wQuery.forward(x);
     const values = this.wValue.forward(x);
-    const attnScores = queries.matmul(keys.transpose(1, 2)).maskedFill(causalMask(x.backend, this.contextLength, T), -Infinity); // (B, T, T)
+    if (this.#mask?.mask.backend !== x.backend) {
+      this.#mask?.release();
+      this.#mask = holdCausalMask(x.backend, this.contextLength);
+    }
+    const mask = this.#mask.mask.narrow(0, 0, T).narrow(1, 0, T); // (T, T), a view
+    const attnScores = queries.matmul(keys.transpose(1, 2)).maskedFill(mask, -Infinity); // (B, T, T)
     const attnWeights = this.dropout.forward(attnScores.mul(1 / Math.sqrt(this.dOut)).softmax(-1));
     return attnWeights.matmul(values);
+  }
+
+  /** Also lets go of the causal mask (the last layer holding it frees it). */
+  override dispose(): void {
+    this.#mask?.release();
+    this.#mask = undefined;
+    super.dispose();
   }
 }

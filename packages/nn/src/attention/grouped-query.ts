@@ -4,7 +4,7 @@
 // optionally Qwen3's RMSNorm of each query and key head before the rotation. headDim is its own
 // setting: Qwen3-0.6B has 16 heads of 128 on a 1024-wide stream. The KV cache holds the KV heads
 // only, numHeads / numKVHeads times smaller than multi-head attention's.
-import { causalSoftmax, type Tensor } from '@llm/tensor';
+import { callerScope, causalSoftmax, type Tensor } from '@llm/tensor';
 import { checkPositive } from '../check.js';
 import type { InitOptions } from '../init.js';
 import { Dropout } from '../layers/dropout.js';
@@ -108,7 +108,11 @@ export class GroupedQueryAttention extends CachedAttention {
     const scores = grouped.matmul(keys.transpose(2, 3)).view(B, KV, G, T, numKeys);
     // the query at offset + i sees keys up to offset + i; the fused softmax masks the rest (no mask tensor)
     const softmaxed = causalSoftmax(scores, { scale: 1 / Math.sqrt(D), offset }); // (B, KV, G, T, numKeys)
-    onWeights?.(softmaxed.view(B, H, T, numKeys));
+    // the caller's tensor, in the caller's scope: it outlives this forward (no history, same storage)
+    if (onWeights) {
+      const seen = softmaxed.view(B, H, T, numKeys);
+      callerScope(() => onWeights(seen.detach()));
+    }
     const weights = this.dropout.forward(softmaxed).view(B, KV, G * T, numKeys);
     return weights.matmul(values).view(B, H, T, D).transpose(1, 2).reshape(B, T, H * D); // (B, T, H·D)
   }

@@ -2,7 +2,7 @@
 // (B, H, T, headDim), causal scaled dot-product attention per head, heads merged and projected
 // by outProj. With useCache the keys and values of earlier calls are kept (a KV cache), so
 // generation feeds only the new token each step.
-import { causalSoftmax, type Tensor } from '@llm/tensor';
+import { callerScope, causalSoftmax, type Tensor } from '@llm/tensor';
 import { Dropout } from '../layers/dropout.js';
 import { Linear } from '../layers/linear.js';
 import { CachedAttention } from './cached.js';
@@ -13,7 +13,8 @@ export interface AttentionForwardOptions {
   useCache?: boolean;
   /**
    * Called with the attention weights softmax(mask(QKᵀ)/√headDim), (B, H, T, numKeys), before
-   * dropout: what an attention view draws. The tensor lives in the caller's tidy scope.
+   * dropout: what an attention view draws. The tensor (no history) is the caller's: it joins the
+   * caller's tidy scope, or the caller disposes it.
    */
   onAttentionWeights?: (weights: Tensor) => void;
 }
@@ -73,7 +74,8 @@ export class MultiHeadAttention extends CachedAttention {
     // token and sees every key. The mask is applied inside the softmax kernel: no (T, numKeys) mask.
     const scale = 1 / Math.sqrt(this.headDim);
     const weights = causalSoftmax(attnScores, { scale, offset: T > 1 ? offset : numKeys - 1 });
-    onWeights?.(weights);
+    // the caller's tensor, in the caller's scope: it outlives this forward (no history, same storage)
+    if (onWeights) callerScope(() => onWeights(weights.detach()));
     const attnWeights = this.dropout.forward(weights);
     return attnWeights.matmul(values).transpose(1, 2).reshape(B, T, this.dOut); // (B, T, dOut)
   }

@@ -1,9 +1,9 @@
 // Small pieces every op shares: fresh outputs, scalars as tensors, backend checks, and the
 // reduction of a broadcast gradient back to its input's shape.
-import { isGradEnabled, ownTemporaries } from '../autograd.js';
+import { graphScope, isGradEnabled } from '../autograd.js';
 import type { Backend } from '../backend.js';
 import type { DType } from '../dtype.js';
-import { collectTemporaries, tidy } from '../memory.js';
+import { tidy } from '../memory.js';
 import { numel, shapeStr } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -16,12 +16,7 @@ import { Tensor } from '../tensor.js';
  */
 export function opScope<T extends Tensor | Tensor[] | { values: Tensor; indices: Tensor }>(inputs: readonly (Tensor | null)[], fn: () => T): T {
   if (!(isGradEnabled() && inputs.some((t) => t?.requiresGrad))) return tidy(fn);
-  const { result, temporaries } = collectTemporaries(fn);
-  if (temporaries.length) {
-    const results = result instanceof Tensor ? [result] : Array.isArray(result) ? result : [result.values, result.indices];
-    ownTemporaries(results, temporaries);
-  }
-  return result;
+  return graphScope(fn);
 }
 
 export function empty(backend: Backend, shape: readonly number[], dtype: DType): Tensor {

@@ -22,7 +22,10 @@ export interface DataLoaderOptions {
   backend?: string | Backend;
 }
 
-/** inputs (B, T) and targets (B, T), both int32; the caller disposes them (or makes them inside tidy). */
+/**
+ * inputs (B, T) and targets (B, T), both int32. A DataLoader's batch is the loader's: it lives until
+ * the loop asks for the next one or leaves the loop, and is freed then (clone() what must outlive it).
+ */
 export type Batch = [inputs: Tensor, targets: Tensor];
 
 export interface DataLoaderState {
@@ -76,7 +79,20 @@ export class DataLoader implements Iterable<Batch> {
   *iterate(opts: { epoch?: number; startBatch?: number } = {}): IterableIterator<Batch> {
     const { epoch = this.epoch, startBatch = 0 } = opts;
     const order = this.order(epoch);
-    for (let b = startBatch; b < this.length; b++) yield this.makeBatch(order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length)));
+    for (let b = startBatch; b < this.length; b++) yield* this.lend(this.makeBatch(order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length))));
+  }
+
+  /**
+   * Yields one batch and frees it when the consumer moves on: on the next next(), or on return()
+   * when a for...of leaves early (break, throw). So no training loop disposes batches by hand.
+   */
+  protected *lend(batch: Batch): IterableIterator<Batch> {
+    try {
+      yield batch;
+    } finally {
+      batch[0].dispose();
+      batch[1].dispose();
+    }
   }
 
   [Symbol.iterator](): Iterator<Batch> {

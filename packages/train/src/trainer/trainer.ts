@@ -117,7 +117,7 @@ export class Trainer {
     }
   }
 
-  /** One optimizer step on a batch inside a tidy scope; only the loss (and clipped norm) are read back. Disposes the batch. */
+  /** One optimizer step on a batch inside a tidy scope; only the loss (and clipped norm) are read back. The batch stays the caller's. */
   async trainStep(inputs: Tensor, targets: Tensor): Promise<{ loss: number; gradNorm?: number }> {
     const o = this.opts;
     const clip = o.clipGradNorm !== undefined && (o.clipAfterWarmup === false || this.step >= this.warmupSteps);
@@ -131,8 +131,6 @@ export class Trainer {
       return { loss, norm };
     });
     this.tokensSeen += inputs.size;
-    inputs.dispose();
-    targets.dispose();
     try {
       return { loss: await out.loss.item(), gradNorm: out.norm ? await out.norm.item() : undefined };
     } finally {
