@@ -6,7 +6,7 @@ import { GPTModel } from '@llm/gpt';
 import { getBackend, initWebGPU, manualSeed, memoryStats, setBackend, tidy } from '@llm/tensor';
 import { describe, expect, it } from 'vitest';
 import { startTestWebGPU } from '../../../testing/webgpu.js';
-import { AdamW, calcLossBatch, DataLoader } from '../src/index.js';
+import { AdamW, calcLossBatch, DataLoader, trainModelSimple } from '../src/index.js';
 
 const gpu = await startTestWebGPU(() => initWebGPU());
 const config = { vocabSize: 50, contextLength: 8, embDim: 16, nHeads: 2, nLayers: 2, dropRate: 0.1, qkvBias: false };
@@ -74,7 +74,39 @@ function expectFlat(r: Awaited<ReturnType<typeof train>>) {
   expect(r.after.storages).toBe(r.before.storages);
 }
 
+// the library's own loop, with its evaluations and samples: nothing left once model and optimizer go
+async function trainSimple(backend: string, epochs: number) {
+  setBackend(backend);
+  try {
+    manualSeed(2);
+    const before = { ...memoryStats(), ...getBackend().memory() };
+    const model = new GPTModel(config);
+    const optimizer = new AdamW(model.parameters(), { lr: 1e-3 });
+    const loader = new DataLoader(dataset, { batchSize: 4, shuffle: true, backend });
+    const tokenizer = { encode: (t: string) => Array.from(t, (c) => c.charCodeAt(0) % 50), decode: (ids: ArrayLike<number>) => Array.from(ids, (i) => String.fromCharCode(97 + (i % 26))).join('') };
+    const r = await trainModelSimple(model, loader, loader, optimizer, epochs, 4, 2, 'ab', tokenizer, { log: () => {}, maxNewTokens: 3 });
+    const during = { ...memoryStats(), ...getBackend().memory() };
+    optimizer.dispose();
+    model.dispose();
+    return { r, before, during, after: { ...memoryStats(), ...getBackend().memory() } };
+  } finally {
+    setBackend('cpu');
+  }
+}
+
 describe('memory stays flat over many training steps of a GPT', () => {
+  it('cpu: trainModelSimple (with evaluations and samples) leaves only the model and optimizer state', async () => {
+    const { r, before, during, after } = await trainSimple('cpu', 25); // 100 steps
+    expect(r.trainLosses.length).toBe(25);
+    const model = new GPTModel(config);
+    const params = model.parameters().length;
+    model.dispose();
+    expect(during.tensors - before.tensors).toBe(3 * params); // parameters and AdamW's two moments (gradients zeroed)
+    expect(after.tensors).toBe(before.tensors);
+    expect(after.storages).toBe(before.storages);
+    expect(after.bytes).toBeLessThanOrEqual(before.bytes); // less if buffers other tests forgot were collected
+  });
+
   it('cpu: 1,000 steps, each in tidy', async () => expectFlat(await train('cpu', 1000, true)));
   it('cpu: 1,000 steps without tidy, disposing only the loss', async () => expectFlat(await train('cpu', 1000, false)));
   it.runIf(gpu)('webgpu: 250 steps, each in tidy', async () => expectFlat(await train('webgpu', 250, true)));
