@@ -82,7 +82,9 @@ export async function runGeneration(model: GenerativeModel, tokenizer: Encoding,
       finishReason = 'stop';
       break;
     }
-    await nextTurn();
+    // decoding alone here, yield between tokens so the server keeps answering; a source (the
+    // batcher) yields between its steps itself, and a turn here would hold each answer back a step
+    if (!req.source) await nextTurn();
     if (req.signal?.aborted) {
       finishReason = 'aborted';
       break;
