@@ -7,6 +7,7 @@ import { GPTModel, type GPTConfig } from '@llm/gpt';
 import { saveModel } from '@llm/gpt/node';
 import { getBackend, initWebGPU, manualSeed, setBackend } from '@llm/tensor';
 import { type Encoding, getEncoding, saveEncoding, trainBPE } from '@llm/tokenizer';
+import { bitsPerByte, tokenBytes } from './bits-per-byte.js';
 import { loadBrownCorpus } from './data/brown.js';
 import { encodeText } from './data/create-loader.js';
 import { writeFileAtomic } from './fs.js';
@@ -26,7 +27,7 @@ export const DEMO_CONFIGS = {
 export type DemoTokenizer = 'bpe' | 'gpt2';
 
 export interface PretrainDemoOptions {
-  /** Optimizer steps (default 400: about three minutes on two CPU cores). */
+  /** Optimizer steps (default 1000: 512,000 tokens, about three and a half minutes on two CPU cores). */
   steps?: number;
   /** A DEMO_CONFIGS name or a full config (default 'tiny'); its vocabSize is set from the tokenizer. */
   config?: keyof typeof DEMO_CONFIGS | GPTConfig;
@@ -50,10 +51,10 @@ export interface PretrainDemoOptions {
   outDir?: string;
   /** Loss plot formats (default ['svg', 'png']). */
   plotFormats?: ('svg' | 'png')[];
-  /** Evaluate every this many steps (default 20), on evalIter batches (default 4). */
+  /** Evaluate every this many steps (default 50), on evalIter batches (default 4). */
   evalFreq?: number;
   evalIter?: number;
-  /** Print a sample every this many steps (default 50), continuing `prompt`. */
+  /** Print a sample every this many steps (default 100), continuing `prompt`. */
   sampleEvery?: number;
   prompt?: string;
   /** Tokens per sample (default 30), sampled with temperature (default 0.8; 0: greedy) and top-k (default 40). */
@@ -80,6 +81,8 @@ export interface PretrainDemoResult {
   valTokens: number;
   finalTrainLoss: number;
   finalValLoss: number;
+  /** finalValLoss in bits per byte of the validation text it was measured on (comparable across tokenizers). */
+  finalValBitsPerByte: number;
   /** The last sample printed during training, and a fresh one after saving. */
   sample: string;
   seconds: number;
@@ -90,7 +93,7 @@ export async function runPretrainDemo(opts: PretrainDemoOptions = {}): Promise<P
   const log = opts.log ?? ((line: string) => console.log(line));
   const baseConfig: GPTConfig = typeof opts.config === 'object' ? opts.config : DEMO_CONFIGS[opts.config ?? 'tiny'];
   if (!baseConfig) throw new Error(`runPretrainDemo: unknown config '${String(opts.config)}'; use one of ${Object.keys(DEMO_CONFIGS).join(', ')} or a GPTConfig`);
-  const { steps = 400, batchSize = 8, lr = 6e-3, seed = 123, outDir = 'runs/pretrain-demo', prompt = 'The jury said' } = opts;
+  const { steps = 1000, batchSize = 8, lr = 6e-3, seed = 123, outDir = 'runs/pretrain-demo', prompt = 'The jury said', evalIter = 4 } = opts;
 
   if (opts.backend && opts.backend !== getBackend().name) {
     if (opts.backend === 'webgpu') await initWebGPU(); // registers the backend (Dawn in Node, the browser's GPU elsewhere)
@@ -140,8 +143,8 @@ export async function runPretrainDemo(opts: PretrainDemoOptions = {}): Promise<P
   const trainer = new Trainer({
     model, trainLoader, valLoader, maxSteps: steps, lr, weightDecay: 0.1,
     schedule: 'cosine', warmup: 0.1, initialLr: lr / 10, minLr: lr / 10, clipGradNorm: 1,
-    evalFreq: opts.evalFreq ?? 20, evalIter: opts.evalIter ?? 4, seed,
-    sample: { startContext: prompt, tokenizer, maxNewTokens: opts.sampleTokens ?? 30, ...sampling }, sampleEvery: opts.sampleEvery ?? 50,
+    evalFreq: opts.evalFreq ?? 50, evalIter, seed,
+    sample: { startContext: prompt, tokenizer, maxNewTokens: opts.sampleTokens ?? 30, ...sampling }, sampleEvery: opts.sampleEvery ?? 100,
     outDir, plotFormats: opts.plotFormats ?? ['svg', 'png'], progress: opts.progress ?? true,
     log: opts.log ?? (opts.progress === false ? log : undefined), // undefined: above the progress bar
     config: { ...config } as Record<string, number | boolean>,
@@ -164,10 +167,15 @@ export async function runPretrainDemo(opts: PretrainDemoOptions = {}): Promise<P
   log(`Saved the model to ${join(modelPath, 'model.safetensors')}${tokenizerPath ? ` (vocabulary: ${tokenizerPath})` : ''}, the loss plot to ${plotPaths.join(' and ')}.`);
   log(`Generated from the trained model: ${sample}`);
   const n = result.trainLosses.length;
+  const finalValLoss = result.valLosses[n - 1] ?? NaN;
+  // the validation loss is the mean over the first evalIter batches, whose targets are the tokens
+  // [1, k·T + 1) of valIds (windows of T with stride T, in order): the bytes those tokens spell
+  const k = Math.min(evalIter * batchSize, valLoader.dataset.length);
+  const finalValBitsPerByte = bitsPerByte(finalValLoss, k * T, tokenBytes(tokenizer, valIds.subarray(1, k * T + 1)));
   return {
     model, config, tokenizer, modelPath, tokenizerPath, plotPaths, metricsPath: join(outDir, 'metrics.jsonl'),
     trainTokens: trainIds.length, valTokens: valIds.length,
-    finalTrainLoss: result.trainLosses[n - 1] ?? NaN, finalValLoss: result.valLosses[n - 1] ?? NaN,
+    finalTrainLoss: result.trainLosses[n - 1] ?? NaN, finalValLoss, finalValBitsPerByte,
     sample: sample || lastSample, seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -4,6 +4,7 @@
 export { GPTDataset, type GPTDatasetOptions, type Sample, type TokenIds } from './data/dataset.js';
 export { DataLoader, type Batch, type DataLoaderOptions, type DataLoaderState, type SequenceDataset } from './data/loader.js';
 export { calcLossBatch, calcLossLoader, evaluateModel, type BatchSource } from './loss.js';
+export { bitsPerByte, tokenBytes } from './bits-per-byte.js';
 export { Optimizer, type Hyper, type OptimizerStateDict, type ParamGroup, type ParamGroupSpec, type ParamState } from './optim/optimizer.js';
 export { AdamW, adamwDefaults, type AdamWHyper } from './optim/adamw.js';
 export { SGD, sgdDefaults, type SGDHyper } from './optim/sgd.js';

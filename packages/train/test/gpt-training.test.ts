@@ -99,6 +99,11 @@ describe('runPretrainDemo', () => {
     expect(r.config.vocabSize).toBeLessThan(1000); // a BPE of this short text stops early
     expect(r.finalTrainLoss).toBeLessThan(r.config.vocabSize > 0 ? Math.log(r.config.vocabSize) : 0);
     expect(lines.some((l) => l.startsWith('The jury said'))).toBe(true);
+    // bits per byte over the validation loss's tokens: the targets of the first evalIter (1) batch of 2
+    // windows of 8, tokens [1, 17) of the validation text (ASCII, so a character is a byte)
+    const valIds = r.tokenizer.encode(text.slice(Math.floor(0.9 * text.length)), { allowedSpecial: 'all' });
+    const bytes = r.tokenizer.decode(valIds.slice(1, 17)).length;
+    expect(r.finalValBitsPerByte).toBeCloseTo((r.finalValLoss * 16) / (bytes * Math.LN2), 10);
     const tokenizer = loadEncoding(readFileSync(join(out, 'tokenizer.json'), 'utf8'));
     expect(tokenizer.encode('The jury said')).toEqual(r.tokenizer.encode('The jury said'));
     const loaded = await loadModel(out);

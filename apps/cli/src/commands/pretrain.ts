@@ -25,7 +25,7 @@ export const pretrainCommand: Command = {
     tokenizer: { type: 'string', value: 'bpe|gpt2', description: "--demo's vocabulary: a byte-level BPE trained on the text first, or GPT-2's (runs without --demo use GPT-2's)", defaultText: 'bpe' },
     'vocab-size': { type: 'string', value: 'N', description: 'tokens in the trained BPE vocabulary (--demo)', defaultText: '4096' },
     text: { type: 'string', value: 'FILE', description: 'train on this UTF-8 text file', defaultText: 'the Brown corpus' },
-    steps: { type: 'string', value: 'N', description: 'optimizer steps', defaultText: '200 (400 with --demo), or whole epochs with --epochs' },
+    steps: { type: 'string', value: 'N', description: 'optimizer steps', defaultText: '200 (1000 with --demo), or whole epochs with --epochs' },
     epochs: { type: 'string', value: 'N', description: 'passes over the training text (instead of --steps)' },
     config: { type: 'string', value: 'NAME|FILE', description: 'model size: tiny, small, 124M, gpt2-medium, ..., or a .json config', defaultText: 'tiny' },
     'context-length': { type: 'string', value: 'N', description: "override the config's contextLength" },
@@ -38,8 +38,8 @@ export const pretrainCommand: Command = {
     seed: { type: 'string', value: 'N', description: 'random seed', defaultText: '123' },
     prompt: { type: 'string', value: 'TEXT', description: 'start of the samples', defaultText: 'The jury said' },
     'max-chars': { type: 'string', value: 'N', description: 'use only the first N characters of the text' },
-    'eval-every': { type: 'string', value: 'N', description: 'evaluate every N steps', defaultText: '20' },
-    'sample-every': { type: 'string', value: 'N', description: 'print a sample every N steps', defaultText: '50' },
+    'eval-every': { type: 'string', value: 'N', description: 'evaluate every N steps', defaultText: '20 (50 with --demo)' },
+    'sample-every': { type: 'string', value: 'N', description: 'print a sample every N steps', defaultText: '50 (100 with --demo)' },
     'checkpoint-every': { type: 'string', value: 'N', description: 'save a checkpoint every N steps (not with --demo)', defaultText: '50' },
     out: { type: 'string', value: 'DIR', description: 'where the model, metrics, loss plot and checkpoints go', defaultText: 'runs/pretrain-demo, or runs/pretrain' },
     resume: { type: 'boolean', description: 'continue the run in --out from its latest checkpoint' },
@@ -93,11 +93,12 @@ async function runDemo(values: Values, io: CliIO): Promise<number> {
     steps: values.steps === undefined ? undefined : s.steps, lr: values.lr === undefined ? undefined : s.lr,
     config: namedConfig && values['drop-rate'] === undefined ? { ...s.config, dropRate: 0 } : s.config,
     tokenizer, vocabSize, textFile: s.textFile, batchSize: s.batchSize, seed: s.seed,
-    outDir, prompt: s.prompt, maxChars: s.maxChars, evalFreq: s.evalFreq, sampleEvery: s.sampleEvery,
+    outDir, prompt: s.prompt, maxChars: s.maxChars,
+    evalFreq: values['eval-every'] === undefined ? undefined : s.evalFreq, sampleEvery: values['sample-every'] === undefined ? undefined : s.sampleEvery,
     ...progressTo(io),
   });
   const c = colours(io.stdout, io.env);
-  io.stdout.write(`${c.bold('Done')} in ${r.seconds.toFixed(0)} s: train loss ${r.finalTrainLoss.toFixed(3)}, validation loss ${r.finalValLoss.toFixed(3)}.\n`);
+  io.stdout.write(`${c.bold('Done')} in ${r.seconds.toFixed(0)} s: train loss ${r.finalTrainLoss.toFixed(3)}, validation loss ${r.finalValLoss.toFixed(3)} (${r.finalValBitsPerByte.toFixed(3)} bits per byte).\n`);
   io.stdout.write(`Generate more: ${c.cyan(`llm generate --model ${outDir} "${s.prompt}"`)}\n`);
   return 0;
 }
