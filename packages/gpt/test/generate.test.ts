@@ -56,6 +56,41 @@ describe('sampleToken', () => {
     expect(frequencies({ temperature: 5, topK: 1 })).toEqual([0, 0, 1]);
   });
 
+  it('draws what sorting the whole vocabulary draws: top-k by the k-th largest logit, top-p by (probability, index), ties included', () => {
+    // the textbook procedure, written out: sort everything, cut, softmax in float64, one uniform draw
+    const reference = (row: Float32Array, o: { temperature: number; topK?: number; topP?: number }, u: number) => {
+      const kth = o.topK !== undefined && o.topK < row.length ? [...row].sort((a, b) => b - a)[o.topK - 1] : -Infinity;
+      const max = Math.max(...row);
+      const probs = [...row].map((v) => (v < kth ? 0 : Math.exp((v - max) / o.temperature)));
+      let total = probs.reduce((a, b) => a + b, 0);
+      if (o.topP !== undefined && o.topP < 1) {
+        const order = probs.map((_, i) => i).filter((i) => probs[i] > 0).sort((a, b) => probs[b] - probs[a] || a - b);
+        let mass = 0, keep = 0;
+        while (mass < o.topP * total) mass += probs[order[keep++]];
+        for (const i of order.slice(keep)) probs[i] = 0;
+        total = mass;
+      }
+      let left = u * total, last = 0;
+      for (let i = 0; i < probs.length; i++) {
+        if (probs[i] === 0) continue;
+        last = i;
+        if ((left -= probs[i]) < 0) return i;
+      }
+      return last;
+    };
+    const g = new Generator(5);
+    for (let trial = 0; trial < 60; trial++) {
+      // 300 logits on a coarse grid, so equal values (ties at the cut) are common
+      const row = Float32Array.from({ length: 300 }, () => Math.round(g.normal() * 4) / 2);
+      const o = { temperature: [0.7, 1, 1.5][trial % 3], topK: trial % 4 === 3 ? undefined : [1, 5, 40, 299][trial % 4], topP: trial % 5 === 4 ? undefined : [0.3, 0.9, 0.99, 1][trial % 4] };
+      for (let draw = 0; draw < 20; draw++) {
+        const seed = trial * 100 + draw;
+        const u = new Generator(seed).uniform();
+        expect(sampleToken(row, o, new Generator(seed)), `trial ${trial} ${JSON.stringify(o)}`).toBe(reference(row, o, u));
+      }
+    }
+  });
+
   it('rejects bad options', async () => {
     await expect(generate(randomModel, prompt, { maxNewTokens: 1, temperature: -1 })).rejects.toThrow(/temperature must be ≥ 0/);
     await expect(generate(randomModel, prompt, { maxNewTokens: 1, topK: 0 })).rejects.toThrow(/topK must be a positive integer/);

@@ -20,26 +20,27 @@ export function checkSampling(o: SamplingOptions): void {
 
 /** Index of the largest value (the first one on ties, as torch.argmax). */
 export function argmax(row: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+  let best = 0, max = row[0];
+  for (let i = 1; i < row.length; i++) if (row[i] > max) max = row[(best = i)];
   return best;
 }
 
-/** The next token id for one row of logits. */
+/**
+ * The next token id for one row of logits. Every step of a batch samples each of its rows, so this
+ * avoids sorting the vocabulary: top-k finds the k-th largest logit with a size-k heap, top-p sorts
+ * only the probabilities as numbers (natively), with the same result as sorting them by (p, index).
+ */
 export function sampleToken(logits: Float32Array, opts: SamplingOptions, generator: Generator): number {
   const temperature = opts.temperature ?? 0;
-  let kept = logits;
-  if (opts.topK !== undefined && opts.topK < logits.length) {
-    const kth = Float32Array.from(logits).sort().reverse()[opts.topK - 1];
-    kept = logits.map((v) => (v < kth ? -Infinity : v));
-  }
-  if (temperature === 0) return argmax(kept);
+  if (temperature === 0) return argmax(logits); // the largest logit always survives top-k
+  // logits below the k-th largest are dropped (probability exactly 0, as exp(−∞))
+  const kth = opts.topK !== undefined && opts.topK < logits.length ? kthLargest(logits, opts.topK) : -Infinity;
 
   // softmax(logits / temperature), in float64
-  const max = kept[argmax(kept)];
-  const probs = new Float64Array(kept.length);
+  const max = logits[argmax(logits)];
+  const probs = new Float64Array(logits.length);
   let total = 0;
-  for (let i = 0; i < kept.length; i++) total += probs[i] = Math.exp((kept[i] - max) / temperature);
+  for (let i = 0; i < logits.length; i++) total += probs[i] = logits[i] < kth ? 0 : Math.exp((logits[i] - max) / temperature);
   if (opts.topP !== undefined && opts.topP < 1) total = nucleus(probs, total, opts.topP);
 
   let u = generator.uniform() * total;
@@ -53,11 +54,61 @@ export function sampleToken(logits: Float32Array, opts: SamplingOptions, generat
   return last; // rounding left u ≥ 0 past the end
 }
 
-/** Zeroes all but the smallest top set reaching p of the mass; returns the kept mass. */
+/** The k-th largest value (1 ≤ k < length), as sorting descending and taking [k − 1]: the root of a min-heap of the k largest. */
+function kthLargest(values: Float32Array, k: number): number {
+  const heap = new Float32Array(k);
+  let size = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) return Float32Array.from(values).sort().reverse()[k - 1]; // NaN: sort's order (NaN largest)
+    if (size < k) {
+      // sift up
+      let j = size++;
+      while (j > 0 && heap[(j - 1) >> 1] > v) heap[j] = heap[(j = (j - 1) >> 1)];
+      heap[j] = v;
+    } else if (v > heap[0]) {
+      // replace the smallest and sift down
+      let j = 0;
+      for (;;) {
+        let c = 2 * j + 1;
+        if (c >= k) break;
+        if (c + 1 < k && heap[c + 1] < heap[c]) c++;
+        if (heap[c] >= v) break;
+        heap[j] = heap[c];
+        j = c;
+      }
+      heap[j] = v;
+    }
+  }
+  return heap[0];
+}
+
+/**
+ * Zeroes all but the smallest top set reaching p of the mass; returns the kept mass. The set is
+ * the most likely first, lower index first among equal ones; summed in that order.
+ */
 function nucleus(probs: Float64Array, total: number, p: number): number {
-  const order = Array.from(probs.keys()).filter((i) => probs[i] > 0).sort((a, b) => probs[b] - probs[a] || a - b);
+  // the set lies among the probabilities ≥ cut: all those below it weigh less than (1 − p) of the
+  // mass, so only these need sorting (few, for a trained model's peaked distribution)
+  const cut = ((1 - p) * total) / probs.length;
+  let sorted = probs.filter((q) => q >= cut && q > 0).sort(); // ascending
   let cumulative = 0, keep = 0;
-  while (keep < order.length && cumulative < p * total) cumulative += probs[order[keep++]];
-  for (let j = keep; j < order.length; j++) probs[order[j]] = 0;
+  const fill = () => {
+    cumulative = keep = 0;
+    while (keep < sorted.length && cumulative < p * total) cumulative += sorted[sorted.length - 1 - keep++];
+  };
+  fill();
+  if (cumulative < p * total && sorted.length < probs.length) {
+    sorted = probs.filter((q) => q > 0).sort(); // rounding fell short of p: take them all
+    fill();
+  }
+  const least = sorted[sorted.length - keep]; // the smallest kept probability
+  let ties = 0; // how many of the kept equal it: the first ones by index
+  for (let j = sorted.length - keep; j < sorted.length && sorted[j] === least; j++) ties++;
+  for (let i = 0; i < probs.length; i++) {
+    if (!(probs[i] > 0) || probs[i] > least) continue;
+    if (probs[i] === least && ties > 0) ties--;
+    else probs[i] = 0;
+  }
   return cumulative;
 }
