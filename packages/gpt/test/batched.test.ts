@@ -64,7 +64,7 @@ describe('batched step', () => {
   it('keeps each sequence to its own cache when slots join, sit out, are reset and reused, in any order, past the pool\'s first rows', async () => {
     const decoder = model.batchedDecoder();
     const before = memoryStats().storages;
-    const slots = Array.from({ length: 7 }, () => decoder.newSlot()); // more than the pool's first 4 rows
+    const slots = Array.from({ length: 7 }, () => decoder.newSlot()); // the pool grows (1, 2, 4, 8 rows) while holding keys
     const seqs: number[][] = slots.map(() => []);
     let pending: number[][] = [[5, 17, 42], [3], [9, 1, 70, 2], [8], [60, 61], [33], [12, 13, 14, 15, 16, 17, 18, 19, 20]];
     const check = async (who: number[], step: number) => {

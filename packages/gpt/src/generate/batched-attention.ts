@@ -13,8 +13,11 @@ import type { Packed } from './packing.js';
 export interface StepPlan {
   /** Flat row of each new token's head in the pool's (rows·H·T, headDim) view: int32 (N·H). */
   writeIndex: Tensor;
-  /** Entries feeding one token; their packed rows (null: every entry), pool rows, and the pool row → entry map. */
-  decode: { tokens: Tensor | null; rows: Tensor; entryOfRow: Tensor; bias: Tensor; keys: number } | null;
+  /**
+   * Entries feeding one token: their packed rows (null: every entry), their pool rows and the pool
+   * row → entry map (null: entry e is row e, every row), the mask (null: every row sees every key).
+   */
+  decode: { tokens: Tensor | null; rows: Tensor | null; entryOfRow: Tensor | null; bias: Tensor | null; count: number; keys: number } | null;
   /** Entries feeding several tokens, attending one by one. */
   prefill: Packed<PoolSlot>[];
   /** Row of [decode contexts, prefill contexts] that holds each packed row: int32 (N), null when already in order. */
@@ -45,13 +48,19 @@ export function planStep(pool: KVPool, packed: readonly Packed<PoolSlot>[], n: n
       entryOfRow[p.slot.row] = e;
       visible[p.slot.row] = p.offset + 1;
     });
-    const bias = new Float32Array(P * keys); // (P, 1, 1, keys): 0 where visible, −∞ past the row's length
-    for (let r = 0; r < P; r++) bias.fill(-Infinity, r * keys + visible[r], (r + 1) * keys);
+    let bias: Tensor | null = null;
+    if (visible.some((v) => v !== keys)) {
+      const data = new Float32Array(P * keys); // (P, 1, 1, keys): 0 where visible, −∞ past the row's length
+      for (let r = 0; r < P; r++) data.fill(-Infinity, r * keys + visible[r], (r + 1) * keys);
+      bias = tensor(data, { shape: [P, 1, 1, keys], backend });
+    }
+    const inOrder = decoding.length === P && decoding.every((p, e) => p.slot.row === e); // (one sequence alone, say)
     decode = {
       tokens: prefill.length ? int32(decoding.map((p) => p.start), backend) : null,
-      rows: int32(decoding.map((p) => p.slot.row), backend),
-      entryOfRow: int32(entryOfRow, backend),
-      bias: tensor(bias, { shape: [P, 1, 1, keys], backend }),
+      rows: inOrder ? null : int32(decoding.map((p) => p.slot.row), backend),
+      entryOfRow: inOrder ? null : int32(entryOfRow, backend),
+      bias,
+      count: decoding.length,
       keys,
     };
   }
@@ -68,13 +77,13 @@ export function pooledAttention(att: MultiHeadAttention, x: Tensor, pool: KVPool
   const scale = 1 / Math.sqrt(D);
   const contexts: Tensor[] = [];
   if (plan.decode) {
-    const { tokens, rows, entryOfRow, bias, keys: K } = plan.decode;
-    const q = tokens ? indexSelect(queries, 0, tokens) : queries; // (B, C), one query per decoding entry
-    const qRows = indexSelect(q.reshape(rows.size, H, 1, D), 0, entryOfRow); // (P, H, 1, D): each pool row's query
-    const scores = qRows.matmul(keys.narrow(2, 0, K).transpose(2, 3)).add(bias); // (P, H, 1, K)
-    const weights = causalSoftmax(scores, { scale }); // a single query sees every key not masked by the bias
-    const context = indexSelect(weights.matmul(values.narrow(2, 0, K)), 0, rows); // (B, H, 1, D)
-    contexts.push(context.reshape(1, rows.size, H * D));
+    const { tokens, rows, entryOfRow, bias, count: B, keys: K } = plan.decode;
+    const q = (tokens ? indexSelect(queries, 0, tokens) : queries).reshape(B, H, 1, D); // one query per decoding entry
+    const qRows = entryOfRow ? indexSelect(q, 0, entryOfRow) : q; // (P, H, 1, D): each pool row's query
+    const scores = qRows.matmul(keys.narrow(2, 0, K).transpose(2, 3)); // (P, H, 1, K)
+    const weights = causalSoftmax(bias ? scores.add(bias) : scores, { scale }); // a single query sees every key not masked by the bias
+    const context = weights.matmul(values.narrow(2, 0, K)); // (P, H, 1, D)
+    contexts.push((rows ? indexSelect(context, 0, rows) : context).reshape(1, B, H * D)); // (1, B, C)
   }
   for (const p of plan.prefill) {
     const rowOf = (t: Tensor) => t.narrow(0, p.slot.row, 1).narrow(2, 0, p.offset + p.count); // (1, H, offset + T, D)

@@ -55,7 +55,7 @@ export class KVPool {
     const missing = slots.filter((s) => s.row < 0).length;
     const rows = Math.max(this.#rows, this.#rows - this.#free.length + missing);
     const time = length > this.#time ? Math.min(this.contextLength, Math.max(length, 2 * this.#time, 16)) : this.#time;
-    if (rows > this.#rows || time > this.#time) this.#grow(rows > this.#rows ? Math.max(rows, 2 * this.#rows, 4) : this.#rows, time);
+    if (rows > this.#rows || time > this.#time) this.#grow(rows > this.#rows ? Math.max(rows, 2 * this.#rows) : this.#rows, time);
     for (const s of slots) if (s.row < 0) s.row = this.#free.pop()!;
   }
 
