@@ -1,6 +1,6 @@
 // The main demo as a script: pretrain a small GPT on the Brown corpus and generate from it.
 //
-//   npx tsx packages/train/scripts/pretrain-demo.ts [--steps 400] [--config tiny|small|124M]
+//   npx tsx packages/train/scripts/pretrain-demo.ts [--steps 1000] [--config tiny|small|124M]
 //       [--tokenizer bpe|gpt2] [--vocab-size 4096] [--text-file story.txt] [--backend cpu|webgpu]
 //       [--out runs/pretrain-demo] [--prompt "The jury said"] [--no-png]
 import { parseArgs } from 'node:util';
