@@ -18,10 +18,12 @@ export interface View {
   readonly dtype: DType;
 }
 
+/**
+ * The unary primitives every backend implements. Activations built from them (GELU) are not
+ * primitives: ops compose them, and a backend may offer a fused kernel instead (FusedKernels).
+ */
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'tanh' | 'relu' | 'sigmoid' | 'abs' | 'sign'
-  | 'gelu'      // tanh approximation: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))
-  | 'geluGrad'  // d gelu / dx
   | 'cast';     // to out.dtype (float → int truncates toward zero)
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
@@ -65,6 +67,8 @@ export interface FusedKernels {
   logSumExpRows?(x: Storage, xOffset: number, rows: number, n: number, lse: Storage): boolean;
   /** out = A @ B + bias (n, added to every row), the bias added in the matmul's own pass (a Linear layer). */
   matmulBias?(a: Storage, b: Storage, bias: Storage, biasOffset: number, out: Storage, layout: MatmulLayout): boolean;
+  /** out (n) = gelu(x), the tanh approximation 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))), in one pass. */
+  gelu?(x: Storage, xOffset: number, n: number, out: Storage): boolean;
   /** dx (n) = g ⊙ gelu′(x): GELU's backward in one pass. */
   geluBackward?(x: Storage, xOffset: number, g: Storage, gOffset: number, n: number, dx: Storage): boolean;
   /** out[r, j] = e^{x[r, j] − lse[r]} · scale[r] (cross-entropy's gradient before the one-hot). */

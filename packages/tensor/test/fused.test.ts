@@ -14,8 +14,9 @@ import { floats } from './helpers/ref.js';
 const composed: Backend = Object.assign(Object.create(cpu) as Backend, {
   name: 'cpu-composed',
   softmaxRows: undefined, softmaxRowsBackward: undefined, layerNormRows: undefined, layerNormRowsBackward: undefined,
-  logSumExpRows: undefined, softmaxScaledRows: undefined, geluBackward: undefined, matmulBias: undefined, adamw: undefined,
+  logSumExpRows: undefined, softmaxScaledRows: undefined, gelu: undefined, geluBackward: undefined, matmulBias: undefined, adamw: undefined,
 });
+// (its unary kernel has no 'gelu' or 'geluGrad' either: GELU is composed from sigmoid, mul and add there)
 
 /** What the fused CPU kernels are compared with: the composed CPU ops, and every other test backend (WebGPU composes them too). */
 const others: Backend[] = [composed, ...testBackends().filter((b) => b !== 'cpu').map((b) => getBackend(b))];
@@ -51,9 +52,32 @@ describe(`fused (cpu) vs composed (cpu${testBackends().includes('webgpu') ? ', w
     await expectSame((x) => softmax(x, -1), [input(shape, 1)]);
   });
 
-  it.each([[[3, 130]], [[7, 65]]])('gelu (backward fused past 256 elements) of %j', async (shape) => {
-    // atol 1e-5: in the far negative tail the tanh form (WebGPU's) cancels to 0 where ours keeps ~1e-6
-    await expectSame((x) => x.gelu(), [input(shape, 22, -6, 6)], { atol: 1e-5, rtol: 1e-5 });
+  it.each([[[3, 130]], [[7, 65]], [[1, 1]], [[3, 7]]])('gelu (forward and backward fused at any size) of %j', async (shape) => {
+    await expectSame((x) => x.gelu(), [input(shape, 22, -6, 6)], { atol: 1e-6, rtol: 1e-5 });
+  });
+
+  it('gelu of a strided (transposed) input, with a broadcast gradient, and of huge, infinite and NaN values', async () => {
+    await expectSame((x) => x.transpose(0, 1).gelu(), [input([9, 40], 26, -6, 6)], { atol: 1e-6, rtol: 1e-5 });
+    await expectSame((x) => x.gelu().sum(-1), [input([9, 40], 26, -6, 6)], { atol: 1e-5, rtol: 1e-5 }); // a broadcast (0-stride) gradient
+    const special = Float32Array.from([0, -0, 10, -10, 20, -20, 1e30, -1e30, 3e38, -3e38, Infinity, NaN, 0.5, -0.75]);
+    await expectSame((x) => x.gelu(), [{ data: special, shape: [special.length], grad: true }], { atol: 1e-6, rtol: 1e-5 });
+  });
+
+  it.each(testBackends())('gelu on %s: its fused kernels against the same op composed on that backend', async (name) => {
+    // the backend itself, then with its fused GELU kernels hidden (own properties shadowing the class's methods)
+    const be = getBackend(name) as Backend & Record<string, unknown>;
+    const inputs = [input([5, 77], 27, -8, 8)];
+    const f = (x: Tensor) => x.gelu();
+    const fused = await run(be, f, inputs);
+    Object.assign(be, { gelu: undefined, geluBackward: undefined });
+    try {
+      const plain = await run(be, f, inputs);
+      expectClose(plain.value, fused.value, { atol: 1e-6, rtol: 1e-5 }, `value on ${name}`);
+      expectClose(plain.grads[0], fused.grads[0], { atol: 1e-6, rtol: 1e-5 }, `grad on ${name}`);
+    } finally {
+      delete be.gelu;
+      delete be.geluBackward;
+    }
   });
 
   it.each([[[2, 3, 5], 7], [[4, 9], 1], [[1, 300], 260]])('linear (bias in the matmul) of %j to %i features', async (shape, outF) => {
@@ -113,6 +137,30 @@ describe(`fused (cpu) vs composed (cpu${testBackends().includes('webgpu') ? ', w
 });
 
 describe('without WebAssembly the fused kernels decline and the ops compose', () => {
+  it('gelu forward and backward on the plain-JS kernel', async () => {
+    const x = fromTypedArray(floats(300, 28, -4, 4), [3, 100], { requiresGrad: true });
+    const g = fromTypedArray(floats(300, 29, -1, 1), [3, 100]);
+    const gelu = async () => {
+      x.zeroGrad();
+      const y = x.gelu();
+      const value = Array.from(await y.data());
+      y.backward(g);
+      return { value, grad: Array.from(await x.grad!.data()) };
+    };
+    const want = await gelu();
+    expect(cpu.gelu!(x.storage, 0, 300, zeros([300]).storage)).toBe(true); // what `want` ran
+    setMatmulKernel('js');
+    try {
+      expect(cpu.gelu!(x.storage, 0, 300, zeros([300]).storage)).toBe(false);
+      expect(cpu.geluBackward!(x.storage, 0, g.storage, 0, 300, zeros([300]).storage)).toBe(false);
+      const got = await gelu();
+      expectClose(got.value, want.value, { atol: 1e-6, rtol: 1e-5 });
+      expectClose(got.grad, want.grad, { atol: 1e-6, rtol: 1e-5 });
+    } finally {
+      setMatmulKernel('auto');
+    }
+  });
+
   it('softmax, causalSoftmax, layerNorm and crossEntropy on the plain-JS kernel', async () => {
     const x = fromTypedArray(floats(3 * 5, 21, -2, 2), [3, 5]);
     const want = {
@@ -146,6 +194,10 @@ describe('fused ops vs finite differences (cpu)', () => {
   });
   it('gelu with the fused backward', async () => {
     await gradcheck((x) => x.gelu(), [t([4, 80], 16, -3, 3)]);
+  });
+  it('gelu composed from primitives', async () => {
+    const x = fromTypedArray(floats(4 * 80, 16, -3, 3), [4, 80], { backend: composed, requiresGrad: true });
+    await gradcheck((v) => v.gelu(), [x]);
   });
   it('crossEntropy', async () => {
     const targets = fromTypedArray(Int32Array.of(2, 0, 4), [3]);

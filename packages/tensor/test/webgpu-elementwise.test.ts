@@ -79,7 +79,7 @@ describe.runIf(gpu)('webgpu elementwise kernels vs the CPU backend', () => {
   });
 
   describe('unary', () => {
-    const ops: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'tanh', 'relu', 'sigmoid', 'abs', 'sign', 'gelu', 'geluGrad'];
+    const ops: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'tanh', 'relu', 'sigmoid', 'abs', 'sign'];
     it.each(ops)('%s on float32: special values, odd sizes, a strided view', async (op) => {
       for (const n of ODD) {
         const data = specialFloats(2 * n + 1, n);
@@ -89,6 +89,18 @@ describe.runIf(gpu)('webgpu elementwise kernels vs the CPU backend', () => {
       const shape = [3, 17, 5];
       const r = await onBoth(g, [randFloats(255, 9, 3)], [[255, 'float32']], (b, [x], [out]) => b.unary(op, view(x, shape, [1, 15, 3]), out));
       expectAllClose(r, `${op} transposed view`, { rtol: 1e-5, atol: 1e-6 });
+    });
+
+    // GELU is no unary primitive: both backends offer it as the optional fused kernels (CPU: WebAssembly)
+    it('fused gelu and geluBackward: special values, odd sizes, from an offset', async () => {
+      for (const n of ODD) {
+        const x = specialFloats(n + 2, n), gr = randFloats(n + 1, n + 1);
+        const r = await onBoth(g, [x, gr], [[n, 'float32'], [n, 'float32']], (b, [xs, gs], [out, dx]) => {
+          expect(b.gelu!(xs, 2, n, out)).toBe(true);
+          expect(b.geluBackward!(xs, 2, gs, 1, n, dx)).toBe(true);
+        });
+        expectAllClose(r, `gelu n=${n}`, { rtol: 1e-5, atol: 1e-6 });
+      }
     });
 
     it.each(['neg', 'abs', 'sign', 'relu'] as UnaryOp[])('%s on int32 stays integer (wrapping as an Int32Array does)', async (op) => {

@@ -1,10 +1,11 @@
 // Elementwise ops with NumPy broadcasting. Each op: its kernel call, then its gradient rule.
-import { record } from '../autograd.js';
+import { noGrad, record } from '../autograd.js';
 import type { BinaryOp, UnaryOp } from '../backend.js';
 import type { DType } from '../dtype.js';
+import { tidy } from '../memory.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { asTensor, checkDTypes, checkFloat, empty, opScope, sameBackend, sumToShape } from './util.js';
+import { asTensor, checkDTypes, checkFloat, dense, empty, opScope, sameBackend, sumToShape } from './util.js';
 
 function broadcastView(t: Tensor, shape: readonly number[]): Tensor {
   return new Tensor(t.storage, shape, broadcastStrides(t.shape, t.strides, shape), t.offset);
@@ -152,19 +153,47 @@ export function sigmoid(x: Tensor): Tensor {
 export function relu(x: Tensor): Tensor {
   return record(unaryKernel('relu', x), 'relu', [x], (g) => [mul(g, gt(x, 0))]);
 }
+// GELU, tanh approximation (GPT-2's): gelu(x) = 0.5x(1 + tanh u), u = √(2/π)(x + 0.044715x³).
+// Not a backend primitive: forward and backward each run the backend's fused kernel where it has
+// one, else compose primitives, through 0.5(1 + tanh u) = σ(2u), which keeps
+// its precision in the negative tail where 1 + tanh u cancels:
+//   gelu(x)  = x·s,                       s = σ(2u), 2u = x·(K + K·A·x²)
+//   gelu′(x) = s + x·s(1 − s)·2u′ = s·(1 + (x − x·s)·2u′),  2u′ = K + 3K·A·x²
+const GELU_K = 2 * Math.sqrt(2 / Math.PI), GELU_A = 0.044715;
+/** The fused kernels read contiguous elements: a strided operand (e.g. sum's broadcast gradient) is copied once, not composed. */
+const packed = (t: Tensor): Tensor => (t.isContiguous ? t : dense(t));
+
 export function gelu(x: Tensor): Tensor {
-  return record(floatKernel('gelu', x), 'gelu', [x], (g) => [geluBackward(x, g)]);
+  checkFloat('gelu', x);
+  x.assertAlive('gelu');
+  const be = x.backend;
+  let out: Tensor | null = null;
+  if (be.gelu && x.size > 0) {
+    const c = packed(x);
+    out = empty(be, x.shape, 'float32');
+    if (!be.gelu(c.storage, c.offset, x.size, out.storage)) { out.dispose(); out = null; }
+    if (c !== x) c.dispose();
+  }
+  // composed, without a graph of its own: the gradient is the rule below
+  out ??= noGrad(() => tidy(() => mul(x, sigmoid(mul(x, add(mul(mul(x, x), GELU_K * GELU_A), GELU_K))))));
+  return record(out, 'gelu', [x], (g) => [geluBackward(x, g)]);
 }
 
-/** g ⊙ gelu′(x): one fused kernel where the backend has it (contiguous operands), else two. */
+/** g ⊙ gelu′(x): one fused kernel where the backend has it, else composed (formula above). */
 function geluBackward(x: Tensor, g: Tensor): Tensor {
   const be = x.backend;
-  if (be.geluBackward && x.isContiguous && g.isContiguous) {
+  if (be.geluBackward && x.size > 0) {
+    const xp = packed(x), gp = packed(g); // freed by backward with the rule's other temporaries
     const dx = empty(be, x.shape, 'float32');
-    if (be.geluBackward(x.storage, x.offset, g.storage, g.offset, x.size, dx.storage)) return dx;
+    if (be.geluBackward(xp.storage, xp.offset, gp.storage, gp.offset, x.size, dx.storage)) return dx;
     dx.dispose();
   }
-  return mul(g, unaryKernel('geluGrad', x));
+  // gelu′ is 1 or 0 to float32 beyond |x| = 10: clamping there changes nothing and keeps x³ finite (no 0·∞)
+  const xc = clamp(x, -20, 20);
+  const x2 = mul(xc, xc);
+  const s = sigmoid(mul(xc, add(mul(x2, GELU_K * GELU_A), GELU_K)));
+  const du2 = add(mul(x2, 3 * GELU_K * GELU_A), GELU_K);
+  return mul(g, mul(s, add(mul(sub(xc, mul(xc, s)), du2), 1)));
 }
 export function abs(x: Tensor): Tensor {
   return record(unaryKernel('abs', x), 'abs', [x], (g) => [mul(g, unaryKernel('sign', x))]);

@@ -2,8 +2,6 @@
 import type { BinaryOp, UnaryOp } from '../../backend.js';
 import type { TypedArray } from '../../dtype.js';
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-
 export function unaryRow(op: UnaryOp, x: TypedArray, xi: number, xs: number, out: TypedArray, oi: number, n: number): void {
   const e = oi + n;
   switch (op) {
@@ -18,19 +16,6 @@ export function unaryRow(op: UnaryOp, x: TypedArray, xi: number, xs: number, out
     case 'abs': for (let o = oi; o < e; o++, xi += xs) out[o] = Math.abs(x[xi]); return;
     case 'sign': for (let o = oi; o < e; o++, xi += xs) out[o] = Math.sign(x[xi]); return;
     case 'cast': for (let o = oi; o < e; o++, xi += xs) out[o] = x[xi]; return; // typed arrays truncate toward zero
-    case 'gelu':
-      for (let o = oi; o < e; o++, xi += xs) {
-        const v = x[xi];
-        out[o] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
-      }
-      return;
-    case 'geluGrad':
-      for (let o = oi; o < e; o++, xi += xs) {
-        const v = x[xi];
-        const t = Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v));
-        out[o] = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
-      }
-      return;
     default: throw new Error(`cpu backend: unknown unary op '${op as string}'`);
   }
 }

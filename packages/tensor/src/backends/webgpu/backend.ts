@@ -7,7 +7,7 @@ import type { AdamWParams, Backend, BinaryOp, MatmulLayout, ReduceOp, Storage, U
 import { type DType, type TypedArray, typedArrayFor } from '../../dtype.js';
 import { INDEX_OPS, type KernelSpec, PipelineCache } from './kernel.js';
 import { adamw } from './kernels/adamw.js';
-import { binary, copy, fill, unary, where } from './kernels/elementwise.js';
+import { binary, copy, fill, gelu, geluBackward, unary, where } from './kernels/elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './kernels/indexing.js';
 import { matmul, type MatmulKind } from './kernels/matmul.js';
 import { reduce } from './kernels/reduce.js';
@@ -285,6 +285,17 @@ export class WebGPUBackend implements Backend, Runner {
       if (s.dtype !== 'float32') throw new TypeError(`webgpu adamw: ${name} must be float32, got ${s.dtype}`);
     }
     adamw(this, this.gpu(param, 'adamw'), this.gpu(grad, 'adamw'), this.gpu(m, 'adamw'), this.gpu(v, 'adamw'), p);
+  }
+
+  // ---- fused kernels ----
+
+  gelu(x: Storage, xOffset: number, n: number, out: Storage): boolean {
+    gelu(this, this.gpu(x, 'gelu'), xOffset, n, this.gpu(out, 'gelu'));
+    return true;
+  }
+  geluBackward(x: Storage, xOffset: number, g: Storage, gOffset: number, n: number, dx: Storage): boolean {
+    geluBackward(this, this.gpu(x, 'gelu'), xOffset, this.gpu(g, 'gelu'), gOffset, n, this.gpu(dx, 'gelu'));
+    return true;
   }
 
   private index(s: Storage, op: string): GpuStorage {

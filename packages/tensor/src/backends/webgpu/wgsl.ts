@@ -48,13 +48,17 @@ fn sqrtF(x: f32) -> f32 {
   if (x < 0.0 || isNan(x)) { return nanF(); }
   return sqrt(x);
 }
-const SQRT_2_OVER_PI: f32 = 0.7978845608028654;
-fn geluF(v: f32) -> f32 {
-  return 0.5 * v * (1.0 + tanhF(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
-}
+// GELU (tanh approximation) as x·σ(2u), 2u = x·(K + K·A·x²), K = 2√(2/π), A = 0.044715: the same
+// value as 0.5x(1 + tanh u) without its cancellation where tanh u ≈ −1 (the ops' composed form too)
+const GELU_K: f32 = 1.5957691216057308;
+const GELU_KA: f32 = 0.07135481627260025;
+fn geluSigmoid(v: f32) -> f32 { return 1.0 / (1.0 + expF(-v * (GELU_K + GELU_KA * v * v))); }
+fn geluF(v: f32) -> f32 { return v * geluSigmoid(v); }
+// gelu′ = s·(1 + (x − x·s)·2u′), 2u′ = K + 3K·A·x²; 1 or 0 to float32 beyond |x| = 10, where x³ could overflow
 fn geluGradF(v: f32) -> f32 {
-  let t = tanhF(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v));
-  return 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * SQRT_2_OVER_PI * (1.0 + 3.0 * 0.044715 * v * v);
+  if (!isNan(v) && abs(v) > 10.0) { return select(0.0, 1.0, v > 0.0); }
+  let s = geluSigmoid(v);
+  return s * (1.0 + (v - v * s) * (GELU_K + 3.0 * GELU_KA * v * v));
 }
 fn signF(v: f32) -> f32 { return select(select(v, -1.0, v < 0.0), 1.0, v > 0.0); }
 

@@ -25,8 +25,6 @@ const FLOAT_UNARY: Record<Exclude<UnaryOp, 'cast'>, (f: string) => string> = {
   sigmoid: (f) => `1.0 / (1.0 + expF(-${f}))`,
   abs: (f) => `abs(${f})`,
   sign: (f) => `signF(${f})`,
-  gelu: (f) => `geluF(${f})`,
-  geluGrad: (f) => `geluGradF(${f})`,
 };
 // on int32 these stay in integers (JavaScript's results after the Int32Array store)
 const INT_UNARY: Partial<Record<UnaryOp, (v: string) => string>> = {
@@ -75,6 +73,23 @@ const INT_BINARY: Record<BinaryOp, [string, Scalar]> = {
   lt: ['select(0.0, 1.0, a < b)', 'f32'], le: ['select(0.0, 1.0, a <= b)', 'f32'],
   gt: ['select(0.0, 1.0, a > b)', 'f32'], ge: ['select(0.0, 1.0, a >= b)', 'f32'],
 };
+
+// GELU is not a unary primitive (ops compose it); these are the backend's optional fused kernels
+// over n contiguous elements from an offset (wgsl.ts has the formulas).
+export function gelu(r: Runner, x: GpuStorage, xOffset: number, n: number, out: GpuStorage): void {
+  runStrided(r, 'gelu', [n], [
+    { name: 'x', type: 'f32', access: 'read', storage: x, view: { strides: [1], offset: xOffset } },
+    { name: 'out', type: 'f32', access: 'write', storage: out },
+  ], (ix) => `st_out(i, geluF(ld_x(${ix.x})));`);
+}
+
+export function geluBackward(r: Runner, x: GpuStorage, xOffset: number, g: GpuStorage, gOffset: number, n: number, dx: GpuStorage): void {
+  runStrided(r, 'gelu_backward', [n], [
+    { name: 'x', type: 'f32', access: 'read', storage: x, view: { strides: [1], offset: xOffset } },
+    { name: 'g', type: 'f32', access: 'read', storage: g, view: { strides: [1], offset: gOffset } },
+    { name: 'dx', type: 'f32', access: 'write', storage: dx },
+  ], (ix) => `st_dx(i, ld_g(${ix.g}) * geluGradF(ld_x(${ix.x})));`);
+}
 
 export function binary(r: Runner, op: BinaryOp, a: View, b: View, out: GpuStorage): void {
   const t = wgslType(a.dtype), ot = wgslType(out.dtype);
