@@ -25,7 +25,7 @@ describe('llm pretrain', () => {
     expect(r.code).toBe(0);
     // progress and log lines on stderr, the summary on stdout
     expect(r.err).toMatch(/Pretraining a GPT \(vocabulary \d+, 1 layers, 2 heads, embDim 32, context 32\) on the Brown corpus/);
-    expect(r.out).toMatch(/^Done in \d+ s: train loss \d+\.\d+, validation loss \d+\.\d+\.\nGenerate more: .*\n$/);
+    expect(r.out).toMatch(/^Done in \d+ s: train loss \d+\.\d+, validation loss \d+\.\d+ \(\d+\.\d+ bits per byte\)\.\nGenerate more: .*\n$/);
     for (const f of ['model.safetensors', 'config.json', 'tokenizer.json', 'metrics.jsonl', 'loss.svg', 'loss.png']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'loss.svg'), 'utf8')).toMatch(/^<svg|<\?xml/);
     expect(readFileSync(join(out, 'loss.png')).subarray(1, 4).toString()).toBe('PNG');

@@ -193,6 +193,6 @@ describe('progress on stderr, results on stdout', () => {
     expect(r.err).toMatch(/step +2\/2/);
     expect(r.err).toMatch(/Pretraining a GPT/);
     expect(r.out).not.toMatch(/[\r\x1b]/);
-    expect(r.out).toMatch(/^Done in \d+ s: train loss \d+\.\d+, validation loss \d+\.\d+\.\nGenerate more: llm generate --model .*\n$/);
+    expect(r.out).toMatch(/^Done in \d+ s: train loss \d+\.\d+, validation loss \d+\.\d+ \(\d+\.\d+ bits per byte\)\.\nGenerate more: llm generate --model .*\n$/);
   });
 });
