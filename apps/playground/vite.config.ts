@@ -3,7 +3,8 @@
 // the packages' browser-safe main entries. Both servers send the cross-origin isolation headers:
 // with them the page gets SharedArrayBuffer, and the CPU backend's kernels run on several Web
 // Workers sharing the WebAssembly memory (a static host must send the same two headers).
-import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, searchForWorkspaceRoot } from 'vite';
 import { workspaceAliases } from '../../vitest.shared.ts';
 
 export const ISOLATION_HEADERS = {
@@ -14,7 +15,8 @@ export const ISOLATION_HEADERS = {
 export default defineConfig({
   base: './',
   resolve: { alias: workspaceAliases },
-  server: { headers: ISOLATION_HEADERS },
+  // the dev server may also read the built-in text from ../shared/data beside the repository
+  server: { headers: ISOLATION_HEADERS, fs: { allow: [searchForWorkspaceRoot(process.cwd()), fileURLToPath(new URL('../../../shared/data/', import.meta.url))] } },
   preview: { headers: ISOLATION_HEADERS },
   // the training worker is an ES module worker (it shares chunks with the page)
   worker: { format: 'es' },

@@ -3,7 +3,7 @@
 // Node (the same session code, backend and thread count), alternating, best of each. Tokens/s counts
 // only the training steps (evaluations and samples excluded). Writes bench-results/playground-train.json
 // (ours: the browser; the goal is at least 0.8x Node). Run: npx tsx bench/train.ts [steps]
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,10 @@ const APP_DIR = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../../../bench-results/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const steps = Number(process.argv[2] ?? 120);
-// the page's built-in text (corpus.ts imports it with Vite's ?raw, which tsx does not know)
-const BUILTIN_TEXT = readFileSync(new URL('../src/texts/the-verdict.txt', import.meta.url), 'utf8');
+// the page's built-in text, read in place as corpus.ts does (with Vite's import.meta.glob, which tsx does not know)
+const VERDICT = fileURLToPath(new URL('../../../../shared/data/the-verdict.txt', import.meta.url));
+if (!existsSync(VERDICT)) throw new Error(`bench/train.ts: ${VERDICT} is absent: the playground's built-in text is read from ../shared/data beside the repository`);
+const BUILTIN_TEXT = readFileSync(VERDICT, 'utf8');
 const threads = Math.min(8, availableParallelism());
 const rounds = 2;
 const options = { ...DEFAULT_RUN, steps, evalEvery: steps, sampleEvery: steps * 10 };

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type GPTConfig, GPTModel } from '@llm/gpt';
 import { Generator } from '@llm/tensor';
+import { BUILTIN_PATH, BUILTIN_TEXT } from '../src/lib/corpus.js';
 export { expectMaxAbsDiff as expectClose } from '../../../testing/compare.js';
 
 /** @llm/gpt's tiny random GPT-2 in Hugging Face's layout (made by PyTorch: scripts/fixtures/tiny_gpt2.py). */
@@ -23,3 +24,9 @@ export function readTinyGpt2(): { bytes: Uint8Array; configJson: string } {
 export function createTinyModel(seed: number, config: GPTConfig): GPTModel {
   return new GPTModel(config, { generator: new Generator(seed) }).eval();
 }
+
+/** The page's built-in text ('' where ../shared/data is absent: the tests that need it skip, describe.runIf(hasBuiltinText)). */
+export const builtinText = BUILTIN_TEXT ?? '';
+/** Whether the built-in text is there (../shared/data is read in place, never copied). */
+export const hasBuiltinText = BUILTIN_TEXT !== undefined;
+if (BUILTIN_TEXT === undefined) console.log(`skipping the training tests: ${BUILTIN_PATH} is absent beside the repository`);

@@ -2,21 +2,21 @@
 // loss falls from its start near ln(vocabulary) (GPT-2's small init), runs repeat exactly with the
 // same seed, hooks see every step and evaluation, and a text too short to validate on is refused.
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_TEXT } from '../src/lib/corpus.js';
+import { builtinText, hasBuiltinText } from './helpers.js';
 import { DEFAULT_RUN, type EvalEvent, makeLoaders, prepareRun, runTraining, type SizedRunOptions, type StepEvent } from '../src/lib/session.js';
 
 const QUICK: SizedRunOptions = { ...DEFAULT_RUN, vocabSize: 300, steps: 30, batchSize: 4, evalEvery: 10, evalBatches: 2, sampleEvery: 15, sampleTokens: 8 };
 
 async function run(opts: SizedRunOptions) {
-  const { tokenizer, model } = prepareRun(BUILTIN_TEXT, opts);
+  const { tokenizer, model } = prepareRun(builtinText, opts);
   const steps: StepEvent[] = [];
   const samples: string[] = [];
-  const result = await runTraining(model, tokenizer, BUILTIN_TEXT, opts, { onStep: (e) => steps.push(e), onSample: (e) => samples.push(e.text) });
+  const result = await runTraining(model, tokenizer, builtinText, opts, { onStep: (e) => steps.push(e), onSample: (e) => samples.push(e.text) });
   model.dispose();
   return { tokenizer, steps, samples, evals: result.evals };
 }
 
-describe('a playground training run', () => {
+describe.runIf(hasBuiltinText)('a playground training run', () => {
   it('trains a vocabulary of the requested size and lowers the validation loss', async () => {
     const { tokenizer, steps, evals, samples } = await run(QUICK);
     expect(tokenizer.nVocab).toBe(300);
@@ -37,15 +37,15 @@ describe('a playground training run', () => {
     const a = await run({ ...QUICK, steps: 3, evalEvery: 100 });
     const b = await run({ ...QUICK, steps: 3, evalEvery: 100 });
     expect(b.steps.map((s) => s.loss)).toEqual(a.steps.map((s) => s.loss));
-    const { tokenizer, model } = prepareRun(BUILTIN_TEXT, QUICK);
+    const { tokenizer, model } = prepareRun(builtinText, QUICK);
     let seen = 0;
-    const stopped = await runTraining(model, tokenizer, BUILTIN_TEXT, QUICK, { onStep: () => seen++, stopped: () => seen >= 2 });
+    const stopped = await runTraining(model, tokenizer, builtinText, QUICK, { onStep: () => seen++, stopped: () => seen >= 2 });
     expect(stopped.steps).toBe(2);
     model.dispose();
   });
 
   it('refuses a text whose validation part is too short', () => {
-    const { tokenizer } = prepareRun(BUILTIN_TEXT, QUICK);
+    const { tokenizer } = prepareRun(builtinText, QUICK);
     expect(() => makeLoaders('word '.repeat(40), tokenizer, 64, 4, 1)).toThrow(/the text is too short: its last 10% \(validation\) has \d+ tokens/);
   });
 });

@@ -2,7 +2,7 @@
 // postMessage): train, then attention, generation, logits, and a download that loads back to the
 // same logits; pause holds the loop until resume, stop ends it; a second request while one runs is refused.
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_TEXT } from '../src/lib/corpus.js';
+import { builtinText, hasBuiltinText } from './helpers.js';
 import { DEFAULT_RUN, type SizedRunOptions } from '../src/lib/session.js';
 import { PlaygroundWorker } from '../src/worker/playgroundWorker.js';
 import type { Replies, WorkerEvent } from '../src/worker/protocol.js';
@@ -15,12 +15,12 @@ function makeWorker() {
   return { worker, events };
 }
 
-describe('PlaygroundWorker', () => {
+describe.runIf(hasBuiltinText)('PlaygroundWorker', () => {
   it('trains, shows attention, generates, and round-trips its model folder to the same logits', async () => {
     const { worker, events } = makeWorker();
     const init = (await worker.handle({ type: 'init', backend: 'cpu' })) as Replies['init'];
     expect(init.name).toBe('cpu');
-    const trained = (await worker.handle({ type: 'train', text: BUILTIN_TEXT, source: 'the story', options: QUICK })) as Replies['train'];
+    const trained = (await worker.handle({ type: 'train', text: builtinText, source: 'the story', options: QUICK })) as Replies['train'];
     expect(trained.steps).toBe(6);
     expect(trained.model).toMatchObject({ source: 'trained on the story', vocabSize: 300, nLayers: 2, nHeads: 4 });
     const kinds = events.map((e) => e.event);
@@ -55,7 +55,7 @@ describe('PlaygroundWorker', () => {
   it('pauses, resumes and stops a run, and refuses a second request meanwhile', async () => {
     const { worker, events } = makeWorker();
     await worker.handle({ type: 'init', backend: 'cpu' });
-    const running = worker.handle({ type: 'train', text: BUILTIN_TEXT, source: 'x', options: { ...QUICK, steps: 1000, evalEvery: 1000 } }) as Promise<Replies['train']>;
+    const running = worker.handle({ type: 'train', text: builtinText, source: 'x', options: { ...QUICK, steps: 1000, evalEvery: 1000 } }) as Promise<Replies['train']>;
     const steps = () => events.filter((e) => e.event === 'step').length;
     while (steps() < 2) await new Promise((r) => setTimeout(r, 5));
     worker.control({ type: 'pause' });

@@ -1,7 +1,7 @@
 // Training in the worker: pick a text (the built-in story, a pasted one or a dropped file), the
 // model size and the run's settings; the worker trains a BPE vocabulary, then the GPT, and streams
 // each step's loss, the validation loss, tokens/s and samples back while the page stays responsive.
-import { BUILTIN_SOURCE, BUILTIN_TEXT } from '../lib/corpus.js';
+import { BUILTIN_PATH, BUILTIN_SOURCE, BUILTIN_TEXT } from '../lib/corpus.js';
 import type { Curve } from '../lib/lossChart.js';
 import { DEFAULT_RUN, type ModelPreset, type RunOptions } from '../lib/session.js';
 import type { AppState } from '../state.js';
@@ -33,8 +33,14 @@ export function mountTrain(state: AppState): void {
     sourceName = name;
     describeText();
   };
-  useText(BUILTIN_TEXT, BUILTIN_SOURCE);
-  source.addEventListener('change', () => (source.value === 'verdict' ? useText(BUILTIN_TEXT, BUILTIN_SOURCE) : useText(customText, 'your text')));
+  if (BUILTIN_TEXT === undefined) {
+    // built without ../shared/data beside the repository: only a text of the user's own
+    source.querySelector('option[value="verdict"]')?.remove();
+    source.value = 'custom';
+    sourceName = 'your text';
+    showInfo(textInfo, `no built-in text in this build (it reads ${BUILTIN_PATH} beside the repository): paste a text or drop a .txt file`);
+  } else useText(BUILTIN_TEXT, BUILTIN_SOURCE);
+  source.addEventListener('change', () => (source.value === 'verdict' && BUILTIN_TEXT !== undefined ? useText(BUILTIN_TEXT, BUILTIN_SOURCE) : useText(customText, 'your text')));
   text.addEventListener('input', () => {
     source.value = 'custom';
     customText = text.value;

@@ -15,7 +15,7 @@ import { tensor } from '@llm/tensor';
 import { type Browser, chromium, type Download, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectClose } from '../helpers.js';
+import { expectClose, hasBuiltinText } from '../helpers.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 const APP_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -77,7 +77,7 @@ const chartLosses = async (page: Page) => JSON.parse((await page.locator('#loss-
 const waitIdle = (page: Page, timeout: number) => page.waitForFunction(() => !document.body.dataset.busy, undefined, { timeout });
 const logits = (page: Page, prompt: string) => page.evaluate((p) => (globalThis as unknown as { playground: { logits(p: string): Promise<{ ids: number[]; logits: number[] }> } }).playground.logits(p), prompt);
 
-describe('playground in headless Chromium on the CPU backend', () => {
+describe.runIf(hasBuiltinText)('playground in headless Chromium on the CPU backend', () => {
   const ctx = usePage('cpu', ['--disable-gpu']);
 
   it('runs in a cross-origin-isolated ctx.page, its worker on several threads', async () => {
@@ -188,7 +188,7 @@ describe('playground in headless Chromium on the CPU backend', () => {
   });
 });
 
-describe('playground in headless Chromium on WebGPU (SwiftShader)', () => {
+describe.runIf(hasBuiltinText)('playground in headless Chromium on WebGPU (SwiftShader)', () => {
   const ctx = usePage('webgpu', ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader']);
 
   it('gets an adapter and trains the first steps to the CPU run\'s losses (same seed, same batches)', async () => {
