@@ -1,15 +1,20 @@
-// `llm generate`, `chat`, `convert` and `finetune instruct` with a Llama-architecture model in Hugging
-// Face's layout: a tiny random model with a byte-level tokenizer.json (256 byte tokens, no merges), two end
-// tokens, a BOS its post-processor puts before every text (as Llama 3's), and a ChatML chat template.
+// `llm generate`, `chat`, `convert`, `finetune instruct` and `serve`'s embeddings with a Llama-architecture
+// model in Hugging Face's layout: a tiny random model with a byte-level tokenizer.json (256 byte tokens, no
+// merges), two end tokens, a BOS its post-processor puts before every text (as Llama 3's), and a ChatML chat template.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate, LlamaModel } from '@llm/gpt';
+import { embed, generate, LlamaModel } from '@llm/gpt';
 import { exportHuggingFace } from '@llm/gpt/node';
 import { manualSeed } from '@llm/tensor';
 import { bytesToUnicode, fromHFTokenizerJson } from '@llm/tokenizer';
+import { Ollama } from 'ollama';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { loadModelAndTokenizer } from '../src/models.js';
+import { createServer } from '../src/server/index.js';
+import { listen, runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llm-cli-llama-'));
 const modelDir = join(dir, 'tiny-llama');
@@ -83,5 +88,47 @@ describe('llm with a Llama-architecture model', () => {
     expect(readdirSync(join(out, 'model')).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
     const g = await runCli(['generate', '--model', out, '--temperature', '0', '-n', '3', 'Hi']);
     expect(g.code, g.err).toBe(0);
+  });
+});
+
+describe('llm serve with a Llama-architecture model', () => {
+  let server: http.Server;
+  let base: string;
+
+  beforeAll(async () => {
+    const { model, tokenizer } = await loadModelAndTokenizer(modelDir); // as `llm serve --model DIR` loads it
+    server = createServer({ model, tokenizer, modelName: 'tiny-llama' });
+    base = await listen(server);
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it("/v1/embeddings: unit vectors of the model's width (16), the same on every call, equal to @llm/gpt embed", async () => {
+    const openai = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const inputs = ['Hi there', 'Hello, Llama!'];
+    const a = await openai.embeddings.create({ model: 'tiny-llama', input: inputs, encoding_format: 'float' }); // throws unless 200
+    const b = await openai.embeddings.create({ model: 'tiny-llama', input: inputs, encoding_format: 'float' });
+    expect(a.data).toHaveLength(2);
+    const tokenizer = fromHFTokenizerJson(tokenizerJson);
+    for (let i = 0; i < 2; i++) {
+      const v = a.data[i].embedding;
+      expect(v).toHaveLength(16);
+      expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+      expect(b.data[i].embedding).toEqual(v);
+      const expected = await embed(tinyLlama(), tokenizer.encode(inputs[i])); // the server encodes the text alone (no BOS), as for its completions
+      v.forEach((x, j) => expect(x).toBeCloseTo(expected[j], 6));
+    }
+    expect(a.data[0].embedding).not.toEqual(a.data[1].embedding);
+  });
+
+  it("Ollama's /api/embed gives the same vectors", async () => {
+    const ollama = new Ollama({ host: base });
+    const openai = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const r = await ollama.embed({ model: 'tiny-llama', input: ['Hi there'] });
+    const want = (await openai.embeddings.create({ model: 'tiny-llama', input: 'Hi there', encoding_format: 'float' })).data[0].embedding;
+    expect(r.embeddings).toHaveLength(1);
+    r.embeddings[0].forEach((x, j) => expect(x).toBeCloseTo(want[j], 6));
   });
 });

@@ -1,10 +1,10 @@
 // Llama 3, SmolLM2 and Qwen3 against PyTorch: tiny random models in Hugging Face's layout
 // (scripts/fixtures/tiny_llama.py: sharded BF16 + F32, F32, F16) loaded with loadPretrained give
-// PyTorch's logits within 1e-4, its greedy continuation with and without the KV cache, and the same
-// token by token through the batched decoder.
+// PyTorch's logits within 1e-4 (and hidden states that the head's weight turns into them), its greedy
+// continuation with and without the KV cache, and the same token by token through the batched decoder.
 import { noGrad } from '@llm/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generate, LlamaModel, Qwen3Model } from '../src/index.js';
+import { embed, generate, LlamaModel, Qwen3Model } from '../src/index.js';
 import { loadPretrained } from '../src/node.js';
 import { expectMaxAbsDiff, toTensor } from './helpers/compare.js';
 import { fixtureDir, LLAMA_FIXTURES, type LlamaExpected, readLlamaExpected } from './helpers/llama-fixtures.js';
@@ -34,6 +34,36 @@ for (const name of LLAMA_FIXTURES) {
       expectMaxAbsDiff(await logits.data(), expected.logits.data, 1e-4, 'logits');
       const long = noGrad(() => model.forward(toTensor(expected.longIds)));
       expectMaxAbsDiff(await long.data(), expected.longLogits.data, 1e-4, 'logits over 40 positions');
+    });
+
+    it("hidden: true gives the final RMSNorm's output (B, T, embDim): times the head's weight it is PyTorch's logits; embed pools it", async () => {
+      const [B, T] = expected.ids.shape;
+      const { embDim: C, vocabSize: V } = model.config;
+      const hidden = noGrad(() => model.forward(toTensor(expected.ids), { hidden: true }));
+      expect(hidden.shape).toEqual([B, T, C]);
+      const h = (await hidden.data()) as Float32Array; // (B, T, C)
+      hidden.dispose();
+      const w = (await model.outHead.weight.data()) as Float32Array; // (V, C): lm_head, or embed_tokens where tied
+      const logits = new Float32Array(B * T * V); // (B, T, V) = h @ wᵀ, by hand
+      for (let r = 0; r < B * T; r++) {
+        for (let v = 0; v < V; v++) {
+          let sum = 0;
+          for (let c = 0; c < C; c++) sum += h[r * C + c] * w[v * C + c];
+          logits[r * V + v] = sum;
+        }
+      }
+      expectMaxAbsDiff(logits, expected.logits.data, 1e-4, 'hidden @ headᵀ vs PyTorch logits');
+      const last = noGrad(() => model.forward(toTensor(expected.ids), { hidden: true, lastTokenOnly: true }));
+      expect(last.shape).toEqual([B, 1, C]);
+      const lastRows = Array.from({ length: B }, (_, b) => Array.from(h.subarray((b * T + T - 1) * C, (b * T + T) * C))).flat();
+      expectMaxAbsDiff(await last.data(), lastRows, 1e-6, 'lastTokenOnly hidden vs the last position');
+      last.dispose();
+      // embed: the first sequence's hidden states averaged over its T tokens, scaled to unit length
+      const mean = Array.from({ length: C }, (_, c) => Array.from({ length: T }, (_, t) => h[t * C + c]).reduce((a, x) => a + x, 0) / T);
+      const norm = Math.hypot(...mean);
+      const v = await embed(model, expected.ids.data.slice(0, T));
+      expect(v.length).toBe(C);
+      expectMaxAbsDiff(v, mean.map((x) => x / norm), 1e-5, 'embed vs mean-pooled hidden states');
     });
 
     it("continues the prompt greedily as PyTorch does, with and without the KV cache", async () => {

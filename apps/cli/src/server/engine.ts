@@ -3,15 +3,18 @@
 // leaves when done), or one at a time from a queue for a model without a batched decoder. Each
 // stops early when its client goes away. Embeddings are computed between decoding steps.
 import { ContinuousBatcher, embed, type EmbeddingModel, type GenerativeModel, isBatchDecodable } from '@llm/gpt';
+import type { Tensor } from '@llm/tensor';
 import type { Encoding } from '@llm/tokenizer';
 import { encodePrompt, type GenerationRequest, type GenerationResult, runGeneration, type TokenSource } from '../generation.js';
 import { HttpError } from './http.js';
 import { SerialQueue } from './queue.js';
 
 /** What the server needs from a model (GPTModel, LlamaModel): generation's forward, its sizes and parameters; batchedDecoder() to batch, forward(ids, { hidden: true }) to embed. */
-export interface ServedModel extends GenerativeModel {
+export interface ServedModel extends GenerativeModel, EmbeddingModel {
+  /** ids int32 (B, T) → logits (B, T, vocabSize); with hidden, the final norm's output (B, T, embDim). */
+  forward(ids: Tensor, opts?: { useCache?: boolean; lastTokenOnly?: boolean; hidden?: boolean }): Tensor;
   readonly config: { contextLength: number; vocabSize: number; embDim: number; nLayers: number; nHeads: number; modelType?: string };
-  parameters(): { size: number }[];
+  parameters(): Tensor[];
 }
 
 export interface GenerationEvent extends GenerationResult {
@@ -102,11 +105,11 @@ export class Engine {
     }
   }
 
-  /** The embedding of each input: final LayerNorm output, mean over its tokens, unit length (see @llm/gpt's embed). */
+  /** The embedding of each input: the final norm's output (LayerNorm in GPT-2, RMSNorm in Llama), mean over its tokens, unit length (see @llm/gpt's embed). */
   async embed(inputs: number[][]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     for (const ids of inputs) {
-      out.push(await embed(this.model as unknown as EmbeddingModel, ids));
+      out.push(await embed(this.model, ids));
       await new Promise<void>((r) => setImmediate(r)); // let decoding steps run between inputs
     }
     return out;

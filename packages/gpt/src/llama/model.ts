@@ -6,7 +6,7 @@
 import {
   type AttentionForwardOptions, Embedding, GroupedQueryAttention, Linear, Module, RMSNorm, RotaryEmbedding, Sequential, SwiGLUFeedForward,
 } from '@llm/nn';
-import { CausalLanguageModel } from '../model/causal-lm.js';
+import { CausalLanguageModel, type CausalLMForwardOptions } from '../model/causal-lm.js';
 import { assign, defaultGenerator, type Generator, noGrad, randn, type Tensor } from '@llm/tensor';
 import type { BatchedDecoder } from '../generate/batched.js';
 import { llamaBatchedDecoder } from './batched.js';
@@ -45,6 +45,9 @@ export interface LlamaModelOptions {
   generator?: Generator;
 }
 
+/** The forward's options (useCache, lastTokenOnly, hidden), as GPTModel's. */
+export type LlamaForwardOptions = CausalLMForwardOptions;
+
 export class LlamaModel extends CausalLanguageModel {
   readonly config: Readonly<LlamaConfig>;
   tokEmb: Embedding;
@@ -69,8 +72,8 @@ export class LlamaModel extends CausalLanguageModel {
     if (init === 'normal') initNormal(this, opts.generator ?? defaultGenerator);
   }
 
-  /** ids int32 (B, T) → logits (B, T, vocabSize). */
-  forward(ids: Tensor, opts: { useCache?: boolean; lastTokenOnly?: boolean } = {}): Tensor {
+  /** ids int32 (B, T) → logits (B, T, vocabSize); with hidden, the final RMSNorm's output (B, T, embDim), as GPTModel's. */
+  forward(ids: Tensor, opts: LlamaForwardOptions = {}): Tensor {
     const offset = this.forwardOffset(ids, opts.useCache);
     const T = ids.shape[1];
     if (offset + T > this.config.contextLength) {
@@ -79,8 +82,7 @@ export class LlamaModel extends CausalLanguageModel {
     let x = this.tokEmb.forward(ids); // (B, T, embDim)
     for (const block of this.trfBlocks) x = block.forward(x, { useCache: opts.useCache });
     if (opts.useCache) this.cached(T);
-    if (opts.lastTokenOnly) x = x.narrow(1, T - 1, 1);
-    return this.outHead.forward(this.finalNorm.forward(x)); // (B, T, vocabSize)
+    return this.finalOutput(x, opts); // (B, T, vocabSize), or (B, T, embDim) with hidden
   }
 
   /** Continuous batching for `llm serve` (see generate/batched.ts). */

@@ -7,7 +7,7 @@ import { validateConfig } from '../config.js';
 import type { BatchedDecoder } from '../generate/batched.js';
 import { gptBatchedDecoder } from '../generate/batched-gpt.js';
 import type { GPTConfig } from '../io/hf-config.js';
-import { CausalLanguageModel } from './causal-lm.js';
+import { CausalLanguageModel, type CausalLMForwardOptions } from './causal-lm.js';
 import { initGPT2Weights } from './init-gpt2.js';
 import { TransformerBlock } from './transformer-block.js';
 
@@ -26,14 +26,8 @@ export interface GPTModelOptions {
   tieWeights?: boolean;
 }
 
-export interface GPTForwardOptions {
-  /** Continue from the tokens cached by earlier calls (ids then holds only the new tokens). */
-  useCache?: boolean;
-  /** Compute the logits of the last position only: (B, 1, vocabSize). Generation needs no more. */
-  lastTokenOnly?: boolean;
-  /** Return the final LayerNorm's output (B, T, embDim) instead of logits: the hidden states embeddings pool. */
-  hidden?: boolean;
-}
+/** The forward's options (useCache, lastTokenOnly, hidden), as LlamaModel's. */
+export type GPTForwardOptions = CausalLMForwardOptions;
 
 export class GPTModel extends CausalLanguageModel {
   readonly config: Readonly<GPTConfig>;
@@ -61,7 +55,7 @@ export class GPTModel extends CausalLanguageModel {
     if (init === 'gpt2') initGPT2Weights(this, opts.generator);
   }
 
-  /** ids int32 (B, T) → logits (B, T, vocabSize). */
+  /** ids int32 (B, T) → logits (B, T, vocabSize); with hidden, the final LayerNorm's output (B, T, embDim). */
   forward(ids: Tensor, opts: GPTForwardOptions = {}): Tensor {
     const offset = this.forwardOffset(ids, opts.useCache);
     const T = ids.shape[1];
@@ -78,9 +72,7 @@ export class GPTModel extends CausalLanguageModel {
     let x = this.dropEmb.forward(tokEmbeds.add(posEmbeds));
     for (const block of this.trfBlocks) x = block.forward(x, { useCache: opts.useCache });
     if (opts.useCache) this.cached(T);
-    if (opts.lastTokenOnly) x = x.narrow(1, T - 1, 1);
-    if (opts.hidden) return this.finalNorm.forward(x); // (B, T, embDim)
-    return this.outHead.forward(this.finalNorm.forward(x)); // (B, T, vocabSize)
+    return this.finalOutput(x, opts); // (B, T, vocabSize), or (B, T, embDim) with hidden
   }
 
   /** Decodes many sequences per forward pass, each with its own KV cache (continuous batching, see ContinuousBatcher). */
