@@ -1,43 +1,50 @@
-// The CPU backend's pool of freed large arrays: a reused array comes back zero-filled (alloc) or
-// holding exactly the copied data (fromArray), the freed storage no longer reaches it, and the
-// live counters do not count pooled arrays.
+// Reuse of freed CPU storage: a float32 storage's heap block (src/backends/cpu/wasm/heap.ts) and a
+// large plain array (int32 storages, and float32 ones where there is no heap) are handed out again
+// for the same size, zero-filled (alloc) or holding exactly the copied data (fromArray); the freed
+// storage no longer reaches them, and the live counters do not count them.
 import { describe, expect, it } from 'vitest';
 import { cpu, zeros, fromTypedArray } from '../src/index.js';
 import type { CpuBackend } from '../src/backends/cpu/index.js';
 
 const backend = cpu as CpuBackend;
-const n = 1 << 16; // 256 KiB: pooled
+const n = 1 << 16; // 256 KiB: pooled as a plain array, and a size class of the heap exactly
 
-describe('cpu array pool', () => {
-  it('a freed large array is handed out again, zero-filled, and the old storage lets go of it', () => {
-    backend.trimPool();
+describe('cpu storage reuse', () => {
+  it('a freed float32 block is handed out again, zero-filled, and the old storage lets go of it', () => {
     const a = fromTypedArray(new Float32Array(n).fill(7), [n]);
     const storage = a.storage as unknown as { data: Float32Array };
-    const before = backend.memory();
+    const before = backend.memory(), pooled = backend.pooled();
     a.dispose();
     expect(backend.memory().buffers).toBe(before.buffers - 1);
-    expect(backend.pooled()).toBe(n * 4);
+    expect(backend.pooled()).toBe(pooled + n * 4);
     expect(storage.data.length).toBe(0);
     const b = zeros([n]);
-    expect(backend.pooled()).toBe(0);
+    expect(backend.pooled()).toBe(pooled);
     expect(b.dataSync().every((v) => v === 0)).toBe(true);
     b.dispose();
     const c = fromTypedArray(Float32Array.from({ length: n }, (_, i) => i), [n]);
     expect(c.dataSync()[n - 1]).toBe(n - 1);
     c.dispose();
-    backend.trimPool();
-    expect(backend.pooled()).toBe(0);
+    backend.trimPool(); // heap blocks stay: WebAssembly memory cannot shrink
+    expect(backend.pooled()).toBe(pooled + n * 4);
   });
 
-  it('sizes and dtypes do not mix, and small arrays are not pooled', () => {
+  it('a freed large int32 array is pooled, zero-filled on reuse, and released by trimPool', () => {
     backend.trimPool();
-    fromTypedArray(new Float32Array(n), [n]).dispose();
-    fromTypedArray(new Float32Array(16), [16]).dispose();
-    expect(backend.pooled()).toBe(n * 4);
-    const i = zeros([n], { dtype: 'int32' });
-    expect(i.dtype).toBe('int32');
-    expect(backend.pooled()).toBe(n * 4);
+    const heapFree = backend.pooled();
+    const i = fromTypedArray(new Int32Array(n).fill(3), [n]);
+    const storage = i.storage as unknown as { data: Int32Array };
     i.dispose();
+    expect(storage.data.length).toBe(0);
+    expect(backend.pooled()).toBe(heapFree + n * 4);
+    fromTypedArray(new Int32Array(16), [16]).dispose(); // small arrays are not pooled
+    expect(backend.pooled()).toBe(heapFree + n * 4);
+    const j = zeros([n], { dtype: 'int32' });
+    expect(j.dtype).toBe('int32');
+    expect(backend.pooled()).toBe(heapFree);
+    expect(j.dataSync().every((v) => v === 0)).toBe(true);
+    j.dispose();
     backend.trimPool();
+    expect(backend.pooled()).toBe(heapFree);
   });
 });

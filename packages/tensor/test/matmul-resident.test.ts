@@ -58,28 +58,21 @@ describe('matmul keeps large weights in the WebAssembly memory', () => {
 });
 
 describe('the kept region gives way when memory runs short', () => {
-  it('a matrix that does not fit is not kept; a call whose scratch does not fit empties the region and retries', async () => {
-    const { residentMatrix, resetResident, scratchStart, withScratch } = await import('../src/backends/cpu/wasm/resident.js');
-    const { ensureBytes } = await import('../src/backends/cpu/wasm/matmul.js');
+  it('a matrix that does not fit is not kept; scratch that does not fit empties the region and takes its room', async () => {
+    const { residentMatrix, resetResident, takeScratch } = await import('../src/backends/cpu/wasm/resident.js');
+    const { Heap } = await import('../src/backends/cpu/wasm/heap.js');
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 20 }); // 1.25 MiB at most
+    const heap = new Heap(memory, 4096);
     try {
-      resetResident();
-      const workEnd = 4096;
-      expect(scratchStart(workEnd)).toBe(workEnd);
       const big = new Float32Array(1 << 19); // 2 MiB: cannot be kept here
-      expect(residentMatrix(memory, big, 0, big.length, { key: big, version: 0 })).toBe(-1);
+      expect(residentMatrix(heap, big, 0, big.length, { key: big, version: 0 })).toBe(-1);
       const w = new Float32Array(1 << 18).fill(3); // 1 MiB: kept
-      expect(residentMatrix(memory, w, 0, w.length, { key: w, version: 0 })).toBe(workEnd);
-      expect(scratchStart(workEnd)).toBe(workEnd + (1 << 20));
-      const starts: number[] = [];
-      const placed = withScratch(workEnd, (start) => {
-        starts.push(start);
-        ensureBytes(memory, start + (1 << 19)); // 0.5 MiB of scratch: fits only below the kept matrix
-        return start;
-      });
-      expect(starts).toEqual([workEnd + (1 << 20), workEnd]);
-      expect(placed).toBe(workEnd);
-      expect(scratchStart(workEnd)).toBe(workEnd); // emptied
+      expect(residentMatrix(heap, w, 0, w.length, { key: w, version: 0 })).toBe(4096);
+      expect(new Float32Array(memory.buffer, 4096, 4)[3]).toBe(3);
+      expect(residentMatrix(heap, w, 0, w.length, { key: w, version: 0 })).toBe(4096); // kept: no new block
+      const s = takeScratch(heap, 1 << 19, 'test'); // 0.5 MiB: fits only where the kept matrix was
+      expect(s).toEqual({ ptr: 4096, bytes: 1 << 19, dropped: true });
+      expect(() => takeScratch(heap, 1 << 20, 'softmax')).toThrow(/softmax: needs 1\.0 MiB more of WebAssembly memory/);
     } finally {
       resetResident();
     }

@@ -1,11 +1,15 @@
 // The CPU backend: typed arrays in, typed arrays out. It is the readable reference that every
-// other backend is tested against; matmul, the hot kernel, runs in WebAssembly SIMD.
+// other backend is tested against; matmul and the fused kernels run in WebAssembly SIMD. Float32
+// storages are views of the kernels' WebAssembly memory where it is shared (wasm/heap.ts), so the
+// kernels use them in place; elsewhere (no WebAssembly, an unshared memory, a full heap) they are
+// plain arrays, which each WebAssembly kernel call copies in and out.
 import type { AdamWParams, Backend, BinaryOp, CausalRows, MatmulLayout, ReduceOp, Storage, UnaryOp, View } from '../../backend.js';
 import { type DType, type TypedArray, typedArrayFor } from '../../dtype.js';
 import { adamwKernel } from './adamw.js';
 import { binaryRow, unaryRow } from './elementwise.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel, topkKernel } from './indexing.js';
-import { matmulF32 } from './wasm/matmul.js';
+import type { Heap } from './wasm/heap.js';
+import { matmulF32, storageHeap, storageReserve } from './wasm/matmul.js';
 import { reduceKernel } from './reduce.js';
 import { contiguousStrides as contiguous, isContiguous, numel } from '../../shape.js';
 import { forEachRow } from './strided.js';
@@ -24,16 +28,22 @@ const POOL_MIN_BYTES = 1 << 16, POOL_MAX_BYTES = 2 ** 30;
 /** Below this many elements a unary op stays in JS: copying into WebAssembly memory costs more than it saves. */
 const WASM_UNARY_MIN = 256;
 
+/** A block of the kernels' heap that a storage's data is a view of. */
+interface HeapBlock { heap: Heap; ptr: number; bytes: number }
+
 export class CpuStorage implements Storage {
   readonly size: number;
   readonly dtype: DType;
   /** Bumped by every kernel that writes into this storage in place (the matmul's kept copies check it). */
   version = 0;
-  constructor(readonly backend: CpuBackend, public data: TypedArray) {
+  constructor(readonly backend: CpuBackend, public data: TypedArray, readonly block: HeapBlock | null = null) {
     this.size = data.length;
     this.dtype = data instanceof Float32Array ? 'float32' : 'int32';
   }
 }
+
+/** What the finalizer needs of a storage that was never freed: its bytes, and its heap block to give back. */
+interface Held { bytes: number; block: HeapBlock | null }
 
 const arr = (s: Storage): TypedArray => (s as CpuStorage).data;
 const EMPTY = new Float32Array(0);
@@ -56,13 +66,29 @@ export class CpuBackend implements Backend {
   readonly name = 'cpu';
   private live = 0;
   private liveBytes = 0;
-  private readonly registry = new FinalizationRegistry<number>((bytes) => { this.live--; this.liveBytes -= bytes; });
+  private readonly registry = new FinalizationRegistry<Held>(({ bytes, block }) => {
+    this.live--;
+    this.liveBytes -= bytes;
+    block?.heap.release(block.ptr, block.bytes);
+  });
 
   private track(s: CpuStorage): CpuStorage {
     this.live++;
     this.liveBytes += s.data.byteLength;
-    this.registry.register(s, s.data.byteLength, s);
+    this.registry.register(s, { bytes: s.data.byteLength, block: s.block }, s);
     return s;
+  }
+
+  /** A float32 storage in the kernels' heap, or null where there is none or it is full; `init` fills it. */
+  private inHeap(size: number, init: (data: Float32Array) => void): CpuStorage | null {
+    const heap = storageHeap();
+    if (!heap || size === 0) return null;
+    const bytes = size * 4;
+    const ptr = heap.alloc(bytes, storageReserve(heap));
+    if (ptr < 0) return null;
+    const data = heap.f32(ptr, size);
+    init(data);
+    return this.track(new CpuStorage(this, data, { heap, ptr, bytes }));
   }
 
   private readonly pool = new Map<string, TypedArray[]>();
@@ -76,19 +102,30 @@ export class CpuBackend implements Backend {
   }
 
   alloc(size: number, dtype: DType): Storage {
+    if (dtype === 'float32') {
+      const s = this.inHeap(size, (d) => d.fill(0)); // a reused block holds its last owner's data
+      if (s) return s;
+    }
     const reused = this.take(dtype, size);
     reused?.fill(0);
     return this.track(new CpuStorage(this, reused ?? typedArrayFor(dtype, size)));
   }
   fromArray(data: TypedArray): Storage {
     const dtype: DType = data instanceof Float32Array ? 'float32' : 'int32';
+    if (dtype === 'float32') {
+      const s = this.inHeap(data.length, (d) => d.set(data));
+      if (s) return s;
+    }
     const reused = this.take(dtype, data.length);
     reused?.set(data);
     return this.track(new CpuStorage(this, reused ?? data.slice()));
   }
-  /** Bytes held by the pool of freed arrays (not counted in memory()). */
-  pooled(): number { return this.pooledBytes; }
-  /** Releases the pooled arrays to the garbage collector. */
+  /** Bytes of freed storage kept for reuse: the pool of freed plain arrays and the heap's free blocks (not counted in memory()). */
+  pooled(): number { return this.pooledBytes + (storageHeap()?.stats().free ?? 0); }
+  /**
+   * Releases the pooled plain arrays to the garbage collector. The heap's free blocks stay: a
+   * WebAssembly memory cannot shrink, so they wait for the next storage of their size.
+   */
   trimPool(): void { this.pool.clear(); this.pooledBytes = 0; }
   async read(s: Storage): Promise<TypedArray> { return arr(s).slice(); }
   readSync(s: Storage): TypedArray { return arr(s); }
@@ -97,7 +134,11 @@ export class CpuBackend implements Backend {
     const data = arr(s);
     this.live--;
     this.liveBytes -= data.byteLength;
-    if (data.byteLength >= POOL_MIN_BYTES && this.pooledBytes + data.byteLength <= POOL_MAX_BYTES) {
+    const block = (s as CpuStorage).block;
+    if (block) {
+      block.heap.release(block.ptr, block.bytes);
+      (s as CpuStorage).data = EMPTY; // a stray use of a freed storage cannot reach the block's next owner
+    } else if (data.byteLength >= POOL_MIN_BYTES && this.pooledBytes + data.byteLength <= POOL_MAX_BYTES) {
       const key = `${s.dtype}:${data.length}`;
       let list = this.pool.get(key);
       if (!list) this.pool.set(key, (list = []));

@@ -1,15 +1,16 @@
 // The CPU backend's matmul: WebAssembly SIMD (relaxed-SIMD FMA where the engine has it), split
 // over worker threads in Node, with a plain-JS kernel as the fallback before/without WebAssembly.
-// Every call copies its operands into the module's memory and the result back out, so callers
-// pass ordinary Float32Arrays.
+// Operands that live in the kernels' memory (heap.ts: CPU storages do, where it is shared) are
+// read and written in place; any other Float32Array is copied in, and the result back out.
 import { type MatmulArgs, checkMatmulArgs } from './args.js';
-import { CTL_BYTE_OFFSET, FIELD_COUNT, Field, Flag, PAGE_BYTES, WORK_BYTE_OFFSET, align64, workBytes } from './job.js';
+import { CTL_BYTE_OFFSET, FIELD_COUNT, Field, Flag, WORK_BYTE_OFFSET, align64, workBytes } from './job.js';
 import { matmulJs } from './js-kernel.js';
 import { BLOCKING, planChunks } from './plan.js';
 import { type GemmInstance, type KernelKind, instantiateAsync, instantiateSync, nodeBuiltin } from './runtime.js';
 import { GemmThreadPool } from './threads.js';
 import { profileAdd, profiling } from '../../../profile.js';
-import { residentMatrix, resetResident, scratchStart, withScratch } from './resident.js';
+import { Heap } from './heap.js';
+import { releaseScratch, residentMatrix, resetResident, takeScratch } from './resident.js';
 
 export type { MatmulArgs } from './args.js';
 export type MatmulKernel = 'auto' | KernelKind | 'js';
@@ -19,6 +20,10 @@ let gemm: GemmInstance | null = null;
 let pool: GemmThreadPool | null = null;
 let loadError: unknown = null; // why the WASM kernel could not load synchronously
 let threads = defaultThreads();
+let heap: Heap | null = null;
+let heapLimit = Number.POSITIVE_INFINITY;
+/** The threads' workspaces: one block of `threads` workspaces, remade when the count changes. */
+let work: { ptr: number; threads: number } | null = null;
 
 function defaultThreads(): number {
   const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>('node:os');
@@ -28,8 +33,10 @@ function defaultThreads(): number {
 
 function adopt(instance: GemmInstance): void {
   pool?.terminate();
-  resetResident(); // a new module has a new memory
   gemm = instance;
+  heap = new Heap(instance.memory, WORK_BYTE_OFFSET, Math.min(heapLimit, instance.maxBytes));
+  work = null;
+  resetResident(heap); // a new module has a new memory
   pool = GemmThreadPool.create(instance);
   loadError = null;
 }
@@ -80,20 +87,54 @@ export function matmulInfo(): { simd: boolean; relaxedSimd: boolean; threads: nu
   return { simd: g !== null, relaxedSimd: g?.kind === 'relaxed', threads: g && pool ? threads : 1 };
 }
 
-/** End of the per-thread workspaces: what lies above is the kept matrices, then per-call scratch. */
-function scratchBase(): number {
-  return WORK_BYTE_OFFSET + Math.max(1, threads) * workBytes(BLOCKING);
+/**
+ * Caps the WebAssembly memory the CPU kernels and tensors' storages may use (default: as much as
+ * the memory can grow to, 4 GiB in 32-bit WebAssembly). Storages stop at a quarter of the cap (at
+ * most 1 GiB) below it, which is left for kernels' scratch; past that, new storages are plain
+ * arrays that each kernel call copies in and out (slower, and tested).
+ */
+export function setHeapLimit(bytes: number): void {
+  if (!(bytes > 0)) throw new RangeError(`setHeapLimit: expected a positive number of bytes, got ${bytes}`);
+  heapLimit = bytes;
+  if (heap && gemm) heap.limit = Math.min(bytes, gemm.maxBytes);
 }
 
-/** End of the workspaces, for the other kernels: their operands go above it and the kept matrices (resident.ts withScratch). */
-export function kernelWorkEnd(): number {
-  return scratchBase();
+/** The kernels' heap, loading the module on first use (null without WebAssembly). */
+export function kernelHeap(): Heap | null {
+  return kernel() ? heap : null;
 }
 
-/** The loaded WASM module with its thread pool and thread count, for the other kernels (null without WebAssembly). */
-export function wasmContext(): { g: GemmInstance; pool: GemmThreadPool | null; threads: number } | null {
+/**
+ * The heap tensors' float32 storages live in: only a shared memory's (an unshared memory's buffer
+ * is replaced when it grows, which would detach every view of it). Null otherwise.
+ */
+export function storageHeap(): Heap | null {
   const g = kernel();
-  return g ? { g, pool, threads } : null;
+  return g?.shared ? heap : null;
+}
+
+/** Bytes that storages leave free below the heap's limit, for kernels' scratch. */
+export function storageReserve(h: Heap): number {
+  return Math.min(2 ** 30, h.limit / 4);
+}
+
+/** Byte address of the workspaces of `threads` threads (thread t's at + t * workBytes). */
+function workspaces(h: Heap): number {
+  const t = Math.max(1, threads);
+  if (work?.threads !== t) {
+    if (work) h.release(work.ptr, work.threads * workBytes(BLOCKING));
+    const ptr = h.alloc(t * workBytes(BLOCKING));
+    if (ptr < 0) throw new RangeError(`@llm/tensor cpu kernels: no WebAssembly memory left for ${t} threads' workspaces`);
+    work = { ptr, threads: t };
+  }
+  return work.ptr;
+}
+
+/** The loaded WASM module with its heap, thread pool, thread count and workspaces, for the other kernels (null without WebAssembly). */
+export function wasmContext(): { g: GemmInstance; heap: Heap; pool: GemmThreadPool | null; threads: number; work: number } | null {
+  const g = kernel();
+  if (!g || !heap) return null;
+  return { g, heap, pool, threads, work: workspaces(heap) };
 }
 
 /** Chunks of matmul jobs that worker threads ran (0 without workers). */
@@ -112,7 +153,7 @@ export function matmulF32(args: MatmulArgs): void {
     return;
   }
   const g = kernel();
-  if (g) matmulWasm(g, args);
+  if (g && heap) matmulWasm(g, heap, args);
   else if (args.bias) {
     const bias = args.bias;
     matmulJs({ ...args, bias: undefined });
@@ -120,58 +161,81 @@ export function matmulF32(args: MatmulArgs): void {
   } else matmulJs(args);
 }
 
-function matmulWasm(g: GemmInstance, x: MatmulArgs): void {
+/** Where an operand is in the heap: in place when it lives there, else at its copy in the call's scratch. */
+interface Placed { ptr: number; batchStride: number }
+
+function matmulWasm(g: GemmInstance, h: Heap, x: MatmulArgs): void {
   const { batch, m, k, n } = x;
   const plan = planChunks(pool ? threads : 1, batch, m, k, n);
   const active = plan.nChunks > 1 ? threads - 1 : 0;
   if (pool && pool.size < active) pool.resize(active);
-  // memory: [ctl][workspace per thread][kept B matrices (resident.ts)][A batches][B batches][C]
+  const workBase = workspaces(h);
   const aCount = x.aBatchStride === 0 ? 1 : batch, bCount = x.bBatchStride === 0 ? 1 : batch;
+  const aIn = h.owns(x.a), bIn = h.owns(x.b), cIn = h.owns(x.out);
   const timed = profiling();
   let t0 = timed ? performance.now() : 0;
-  const workSize = workBytes(BLOCKING);
-  const workEnd = scratchBase();
-  scratchStart(workEnd); // first: a changed thread count empties the kept region before it is used
-  let kept = x.bResident && bCount === 1 ? residentMatrix(g.memory, x.b, x.bOffset, k * n, x.bResident) : -1;
-  const { aPtr, bPtr, cPtr } = withScratch(workEnd, (aPtr) => {
-    if (kept >= aPtr) kept = -1; // the kept region was emptied to make room: B is copied like the rest
-    const bPtr = kept >= 0 ? kept : aPtr + align64(aCount * m * k * 4);
-    const cPtr = kept >= 0 ? aPtr + align64(aCount * m * k * 4) : bPtr + align64(bCount * k * n * 4);
-    ensureBytes(g.memory, cPtr + batch * m * n * 4);
-    return { aPtr, bPtr, cPtr };
-  });
-
-  const { heap, ctl } = memoryViews(g.memory);
-  copyMatrices(heap, aPtr, x.a, x.aOffset, x.aBatchStride, aCount, m * k);
-  if (kept < 0) copyMatrices(heap, bPtr, x.b, x.bOffset, x.bBatchStride, bCount, k * n);
-  const cLen = batch * m * n;
-  if (x.accumulate) heap.set(x.out.subarray(x.outOffset, x.outOffset + cLen), cPtr / 4);
-  else if (x.bias) for (let r = 0, at = cPtr / 4; r < batch * m; r++, at += n) heap.set(x.bias, at); // the GEMM adds onto it
-  let copyMs = timed ? performance.now() - t0 : 0;
-
-  ctl[Field.KIND] = 0;
-  ctl[Field.A] = aPtr; ctl[Field.A_BATCH_STRIDE] = aCount === 1 ? 0 : m * k * 4;
-  ctl[Field.B] = bPtr; ctl[Field.B_BATCH_STRIDE] = bCount === 1 ? 0 : k * n * 4;
-  ctl[Field.C] = cPtr;
-  ctl[Field.BATCH] = batch; ctl[Field.M] = m; ctl[Field.K] = k; ctl[Field.N] = n;
-  ctl[Field.FLAGS] = (x.transA ? Flag.TRANS_A : 0) | (x.transB ? Flag.TRANS_B : 0) | (x.accumulate || x.bias ? Flag.ACCUMULATE : 0);
-  ctl[Field.BATCH_PER_CHUNK] = plan.batchPerChunk;
-  ctl[Field.TILES_M] = plan.tilesM; ctl[Field.TILES_N] = plan.tilesN;
-  ctl[Field.TILE_M] = plan.tileM; ctl[Field.TILE_N] = plan.tileN;
-  ctl[Field.BLOCK_MC] = BLOCKING.mc; ctl[Field.BLOCK_KC] = BLOCKING.kc; ctl[Field.BLOCK_NC] = BLOCKING.nc;
-  ctl[Field.WORK_BASE] = WORK_BYTE_OFFSET; ctl[Field.WORK_SIZE] = workSize;
-
-  const runChunk = (chunk: number) => g.gemmChunk(CTL_BYTE_OFFSET, chunk, WORK_BYTE_OFFSET);
-  if (pool && active > 0) pool.run(ctl, plan.nChunks, active, runChunk);
-  else for (let c = 0; c < plan.nChunks; c++) runChunk(c);
-
-  // the memory may have grown in the meantime only through us, so `heap` is still current
-  if (timed) t0 = performance.now();
-  x.out.set(heap.subarray(cPtr / 4, cPtr / 4 + cLen), x.outOffset);
-  if (timed) {
-    copyMs += performance.now() - t0;
-    profileAdd('matmul copies (part)', copyMs);
+  // scratch: [A batches][B batches][C], for the operands that are not in the heap (a kept B neither)
+  let kept = !bIn && x.bResident && bCount === 1 ? residentMatrix(h, x.b, x.bOffset, k * n, x.bResident) : -1;
+  const aBytes = aIn ? 0 : align64(aCount * m * k * 4), cBytes = cIn ? 0 : align64(batch * m * n * 4);
+  const bBytes = () => (bIn || kept >= 0 ? 0 : align64(bCount * k * n * 4));
+  let scratch = takeScratch(h, aBytes + bBytes() + cBytes, 'matmul');
+  if (scratch.dropped && kept >= 0) {
+    // the kept B gave its room to the scratch: copy it like the rest
+    releaseScratch(h, scratch);
+    kept = -1;
+    scratch = takeScratch(h, aBytes + bBytes() + cBytes, 'matmul');
   }
+  try {
+    const { heap: mem, ctl } = memoryViews(g.memory);
+    const place = (src: Float32Array, offset: number, stride: number, count: number, size: number, inHeap: boolean, at: number): Placed => {
+      if (inHeap) return { ptr: src.byteOffset + offset * 4, batchStride: stride * 4 };
+      copyMatrices(mem, at, src, offset, stride, count, size);
+      return { ptr: at, batchStride: count === 1 ? 0 : size * 4 };
+    };
+    const a = place(x.a, x.aOffset, x.aBatchStride, aCount, m * k, aIn, scratch.ptr);
+    const b = kept >= 0 ? { ptr: kept, batchStride: 0 } : place(x.b, x.bOffset, x.bBatchStride, bCount, k * n, bIn, scratch.ptr + aBytes);
+    const cLen = batch * m * n;
+    const cPtr = cIn ? x.out.byteOffset + x.outOffset * 4 : scratch.ptr + aBytes + bBytes();
+    if (x.accumulate && !cIn) mem.set(x.out.subarray(x.outOffset, x.outOffset + cLen), cPtr / 4);
+    else if (x.bias) for (let r = 0, at = cPtr / 4; r < batch * m; r++, at += n) mem.set(x.bias, at); // the GEMM adds onto it
+    let copyMs = timed ? performance.now() - t0 : 0;
+
+    ctl[Field.KIND] = 0;
+    ctl[Field.A] = a.ptr; ctl[Field.A_BATCH_STRIDE] = a.batchStride;
+    ctl[Field.B] = b.ptr; ctl[Field.B_BATCH_STRIDE] = b.batchStride;
+    ctl[Field.C] = cPtr;
+    ctl[Field.BATCH] = batch; ctl[Field.M] = m; ctl[Field.K] = k; ctl[Field.N] = n;
+    ctl[Field.FLAGS] = (x.transA ? Flag.TRANS_A : 0) | (x.transB ? Flag.TRANS_B : 0) | (x.accumulate || x.bias ? Flag.ACCUMULATE : 0);
+    ctl[Field.BATCH_PER_CHUNK] = plan.batchPerChunk;
+    ctl[Field.TILES_M] = plan.tilesM; ctl[Field.TILES_N] = plan.tilesN;
+    ctl[Field.TILE_M] = plan.tileM; ctl[Field.TILE_N] = plan.tileN;
+    ctl[Field.BLOCK_MC] = BLOCKING.mc; ctl[Field.BLOCK_KC] = BLOCKING.kc; ctl[Field.BLOCK_NC] = BLOCKING.nc;
+    ctl[Field.WORK_BASE] = workBase; ctl[Field.WORK_SIZE] = workBytes(BLOCKING);
+
+    const runChunk = (chunk: number) => g.gemmChunk(CTL_BYTE_OFFSET, chunk, workBase);
+    if (pool && active > 0) pool.run(ctl, plan.nChunks, active, runChunk);
+    else for (let c = 0; c < plan.nChunks; c++) runChunk(c);
+
+    if (!cIn) {
+      if (timed) t0 = performance.now();
+      x.out.set(mem.subarray(cPtr / 4, cPtr / 4 + cLen), x.outOffset);
+      if (timed) copyMs += performance.now() - t0;
+    }
+    copiedBytes += (aIn ? 0 : aCount * m * k * 4) + (bIn || kept >= 0 ? 0 : bCount * k * n * 4) + (cIn ? 0 : cLen * 4 * (x.accumulate ? 2 : 1));
+    if (timed && copyMs > 0) profileAdd('matmul copies (part)', copyMs);
+  } finally {
+    releaseScratch(h, scratch);
+  }
+}
+
+let copiedBytes = 0;
+/** Bytes the kernels copied between plain arrays and the WebAssembly memory so far (0 growth when every operand lives in the heap). */
+export function kernelCopiedBytes(): number {
+  return copiedBytes;
+}
+/** Counts bytes that a kernel copied in or out (ops.ts). */
+export function countCopied(bytes: number): void {
+  copiedBytes += bytes;
 }
 
 let views: { buffer: ArrayBufferLike; heap: Float32Array; ctl: Int32Array; ctlF32: Float32Array } | null = null;
@@ -182,16 +246,6 @@ export function memoryViews(memory: WebAssembly.Memory): { heap: Float32Array; c
     views = { buffer, heap: new Float32Array(buffer), ctl: new Int32Array(buffer, CTL_BYTE_OFFSET, FIELD_COUNT), ctlF32: new Float32Array(buffer, CTL_BYTE_OFFSET, FIELD_COUNT) };
   }
   return views;
-}
-
-export function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
-  const have = memory.buffer.byteLength;
-  if (bytes <= have) return;
-  try {
-    memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
-  } catch (e) {
-    throw new RangeError(`@llm/tensor cpu kernels: need ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, which could not be allocated (${String(e)})`);
-  }
 }
 
 function copyMatrices(heap: Float32Array, ptr: number, src: Float32Array, offset: number, stride: number, count: number, size: number): void {

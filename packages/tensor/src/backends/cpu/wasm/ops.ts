@@ -1,10 +1,11 @@
-// The JS side of the WASM row and elementwise kernels (assembly/ops.ts): copy the operands into
-// the module's memory, write the job's arguments, split the rows over the main thread and the
-// worker threads (the GEMM's pool), and hand back views of the outputs. Each function returns
-// false when WebAssembly is unavailable, and the caller computes another way.
-import { CTL_BYTE_OFFSET, Field, OP_ARGS, WORK_BYTE_OFFSET, align64 } from './job.js';
-import { ensureBytes, kernelWorkEnd, memoryViews, wasmContext } from './matmul.js';
-import { withScratch } from './resident.js';
+// The JS side of the WASM row and elementwise kernels (assembly/ops.ts): place the operands (in
+// place when they live in the kernels' heap, else copied into scratch), write the job's arguments,
+// split the rows over the main thread and the worker threads (the GEMM's pool), and copy outputs
+// that do not live in the heap back out. Each function returns false when WebAssembly is
+// unavailable, and the caller computes another way.
+import { CTL_BYTE_OFFSET, Field, OP_ARGS, align64 } from './job.js';
+import { countCopied, memoryViews, wasmContext } from './matmul.js';
+import { releaseScratch, takeScratch } from './resident.js';
 import { profileAdd, profiling } from '../../../profile.js';
 
 /** Job kinds of assembly/ops.ts. */
@@ -18,8 +19,11 @@ const PARALLEL_MIN_ELEMENTS = 1 << 15;
 /** Chunks per thread: causal rows differ in length, so smaller chunks balance the threads. */
 const CHUNKS_PER_THREAD = 4;
 
-/** An operand: copied in when `src` is given, else only space for an output (or scratch). */
-interface Operand { src?: Float32Array; size: number }
+/**
+ * An operand of `size` elements: read from `src`, written to `dst` (both: updated in place), or
+ * neither (scratch, read by `finish`). Arrays in the heap are used where they are.
+ */
+interface Operand { src?: Float32Array; dst?: Float32Array; size: number }
 
 interface Job {
   kind: number;
@@ -28,77 +32,88 @@ interface Job {
   elements: number; // total work, to decide on threads
   operands: (chunks: number) => (Operand | null)[];
   args: (ptrs: number[], i32: Int32Array, f32: Float32Array) => void;
+  /** Reads scratch outputs (heap, element offset of each operand, chunks) before the scratch is given back. */
+  finish?: (heap: Float32Array, at: number[], chunks: number) => void;
 }
 
-/** Runs a job; returns the heap and each operand's element offset in it (-1 for null), or null without WebAssembly. */
-function run(job: Job): { heap: Float32Array; at: number[]; chunks: number } | null {
+/** Runs a job; false without WebAssembly. */
+function run(job: Job): boolean {
   const ctx = wasmContext();
-  if (!ctx) return null;
-  const { g, pool } = ctx;
+  if (!ctx) return false;
+  const { g, heap: h, pool, work } = ctx;
   const threads = pool ? ctx.threads : 1;
   let chunks = threads > 1 && job.elements >= PARALLEL_MIN_ELEMENTS ? Math.min(job.units, threads * CHUNKS_PER_THREAD) : 1;
   let per = Math.ceil(job.units / chunks);
   if (job.kind === Kind.UNARY || job.kind === Kind.GELU_BWD || job.kind === Kind.ADAMW) per = Math.ceil(per / 4) * 4; // whole vectors per chunk
   chunks = Math.ceil(job.units / per);
   const operands = job.operands(chunks);
-  const ptrs = withScratch(kernelWorkEnd(), (start) => {
-    const at: number[] = [];
-    let end = start;
-    for (const o of operands) {
-      if (!o) { at.push(0); continue; }
-      at.push(end);
-      end += align64(o.size * 4);
-    }
-    ensureBytes(g.memory, end);
+  // an operand is in place when every array it names lives in the heap at one address
+  const inPlace = operands.map((o) => {
+    if (!o || !(o.src || o.dst)) return false;
+    if (o.src && !h.owns(o.src)) return false;
+    if (o.dst && !h.owns(o.dst)) return false;
+    return !(o.src && o.dst) || o.src.byteOffset === o.dst.byteOffset;
+  });
+  let bytes = 0;
+  const offsets = operands.map((o, i) => {
+    if (!o || inPlace[i]) return -1;
+    const at = bytes;
+    bytes += align64(o.size * 4);
     return at;
   });
-  const timed = profiling();
-  const t0 = timed ? performance.now() : 0;
-  const { heap, ctl, ctlF32 } = memoryViews(g.memory);
-  operands.forEach((o, i) => { if (o?.src) heap.set(o.src, ptrs[i] / 4); });
-  if (timed) profileAdd('wasm kernel copies in (part)', performance.now() - t0);
-  ctl[Field.KIND] = job.kind;
-  ctl[OP_ARGS] = per;
-  ctl[OP_ARGS + 1] = job.units;
-  ctl[OP_ARGS + 2] = job.rowLength;
-  job.args(ptrs, ctl.subarray(OP_ARGS), ctlF32.subarray(OP_ARGS));
-  const runChunk = (c: number) => g.runChunk(CTL_BYTE_OFFSET, c, WORK_BYTE_OFFSET);
-  const active = chunks > 1 ? threads - 1 : 0;
-  const t1 = timed ? performance.now() : 0;
-  if (pool && active > 0) {
-    if (pool.size < active) pool.resize(active);
-    pool.run(ctl, chunks, active, runChunk);
-  } else for (let c = 0; c < chunks; c++) runChunk(c);
-  if (timed) profileAdd(`wasm ${kindNames[job.kind]} compute (part)`, performance.now() - t1);
-  return { heap, at: ptrs.map((p, i) => (operands[i] ? p / 4 : -1)), chunks };
+  const scratch = takeScratch(h, bytes, kindNames[job.kind]);
+  try {
+    const ptrs = operands.map((o, i) => (!o ? 0 : inPlace[i] ? (o.src ?? o.dst)!.byteOffset : scratch.ptr + offsets[i]));
+    const timed = profiling();
+    const t0 = timed ? performance.now() : 0;
+    const { heap, ctl, ctlF32 } = memoryViews(g.memory);
+    let copied = 0;
+    operands.forEach((o, i) => {
+      if (o?.src && !inPlace[i]) { heap.set(o.src.length === o.size ? o.src : o.src.subarray(0, o.size), ptrs[i] / 4); copied += o.size * 4; }
+    });
+    if (timed && copied > 0) profileAdd('wasm kernel copies in (part)', performance.now() - t0);
+    ctl[Field.KIND] = job.kind;
+    ctl[OP_ARGS] = per;
+    ctl[OP_ARGS + 1] = job.units;
+    ctl[OP_ARGS + 2] = job.rowLength;
+    job.args(ptrs, ctl.subarray(OP_ARGS), ctlF32.subarray(OP_ARGS));
+    const runChunk = (c: number) => g.runChunk(CTL_BYTE_OFFSET, c, work);
+    const active = chunks > 1 ? threads - 1 : 0;
+    const t1 = timed ? performance.now() : 0;
+    if (pool && active > 0) {
+      if (pool.size < active) pool.resize(active);
+      pool.run(ctl, chunks, active, runChunk);
+    } else for (let c = 0; c < chunks; c++) runChunk(c);
+    if (timed) profileAdd(`wasm ${kindNames[job.kind]} compute (part)`, performance.now() - t1);
+    operands.forEach((o, i) => {
+      if (o?.dst && !inPlace[i]) { o.dst.set(heap.subarray(ptrs[i] / 4, ptrs[i] / 4 + o.size)); copied += o.size * 4; }
+    });
+    countCopied(copied);
+    job.finish?.(heap, ptrs.map((p, i) => (operands[i] ? p / 4 : -1)), chunks);
+    return true;
+  } finally {
+    releaseScratch(h, scratch);
+  }
 }
-
-const view = (r: { heap: Float32Array; at: number[] }, i: number, size: number) => r.heap.subarray(r.at[i], r.at[i] + size);
 
 /** out[i] = op(x[i]) for n contiguous elements. */
 export function unaryWasm(op: WasmUnaryOp, x: Float32Array, out: Float32Array): boolean {
   const n = x.length;
-  const r = run({
+  return run({
     kind: Kind.UNARY, units: n, rowLength: 1, elements: n,
-    operands: () => [{ src: x, size: n }, { size: n }],
+    operands: () => [{ src: x, size: n }, { dst: out, size: n }],
     args: (p, a) => { a[3] = wasmUnaryCodes[op]; a[4] = p[0]; a[5] = p[1]; },
   });
-  if (!r) return false;
-  out.set(view(r, 1, n));
-  return true;
 }
 
 /** dx = g ⊙ gelu′(x) for n contiguous elements. */
 export function geluBackwardWasm(x: Float32Array, g: Float32Array, dx: Float32Array): boolean {
   const n = x.length;
-  const r = run({
+  return run({
     kind: Kind.GELU_BWD, units: n, rowLength: 1, elements: n,
-    operands: () => [{ src: x, size: n }, { src: g, size: n }, { size: n }],
+    operands: () => [{ src: x, size: n }, { src: g, size: n }, { dst: dx, size: n }],
     args: (p, a) => { a[3] = p[0]; a[4] = p[1]; a[5] = p[2]; },
   });
-  if (!r) return false;
-  dx.set(view(r, 2, n));
-  return true;
 }
 
 export interface AdamWStep { beta1: number; beta2: number; decay: number; stepSize: number; invBc2Sqrt: number; eps: number }
@@ -106,20 +121,15 @@ export interface AdamWStep { beta1: number; beta2: number; decay: number; stepSi
 /** One AdamW step in place on p, m, v (float32 arithmetic, on the worker threads). */
 export function adamwWasm(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamWStep): boolean {
   const n = p.length;
-  const r = run({
+  return run({
     kind: Kind.ADAMW, units: n, rowLength: 1, elements: n,
-    operands: () => [{ src: p, size: n }, { src: g, size: n }, { src: m, size: n }, { src: v, size: n }],
+    operands: () => [{ src: p, dst: p, size: n }, { src: g, size: n }, { src: m, dst: m, size: n }, { src: v, dst: v, size: n }],
     args: (ptrs, a, f) => {
       for (let i = 0; i < 4; i++) a[3 + i] = ptrs[i];
       f[7] = h.beta1; f[8] = 1 - h.beta1; f[9] = h.beta2; f[10] = 1 - h.beta2;
       f[11] = h.decay; f[12] = h.stepSize; f[13] = h.invBc2Sqrt; f[14] = h.eps;
     },
   });
-  if (!r) return false;
-  p.set(view(r, 0, n));
-  m.set(view(r, 2, n));
-  v.set(view(r, 3, n));
-  return true;
 }
 
 export interface CausalRows {
@@ -132,91 +142,73 @@ export interface CausalRows {
 /** y = softmax(scale · x) per row of x (rows, n); with `causal`, keys after each query are masked (y = 0 there). */
 export function softmaxWasm(x: Float32Array, rows: number, n: number, scale: number, causal: CausalRows | null, y: Float32Array): boolean {
   const size = rows * n;
-  const r = run({
+  return run({
     kind: Kind.SOFTMAX, units: rows, rowLength: n, elements: size,
-    operands: () => [{ src: x, size }, { size }],
+    operands: () => [{ src: x, size }, { dst: y, size }],
     args: (p, a, f) => {
       a[3] = p[0]; a[4] = p[1]; a[5] = causal ? 1 : 0; a[6] = causal?.queries ?? 1; a[7] = causal?.offset ?? 0; f[8] = scale;
     },
   });
-  if (!r) return false;
-  y.set(view(r, 1, size));
-  return true;
 }
 
 /** dx = scale · y ⊙ (g − rowsum(g ⊙ y)), the backward of softmaxWasm. */
 export function softmaxBackwardWasm(y: Float32Array, g: Float32Array, rows: number, n: number, scale: number, dx: Float32Array): boolean {
   const size = rows * n;
-  const r = run({
+  return run({
     kind: Kind.SOFTMAX_BWD, units: rows, rowLength: n, elements: size,
-    operands: () => [{ src: y, size }, { src: g, size }, { size }],
+    operands: () => [{ src: y, size }, { src: g, size }, { dst: dx, size }],
     args: (p, a, f) => { a[3] = p[0]; a[4] = p[1]; a[5] = p[2]; f[8] = scale; },
   });
-  if (!r) return false;
-  dx.set(view(r, 2, size));
-  return true;
 }
 
 /** Layer norm of each row of x (rows, n); writes y and each row's mean and 1/√(var + eps). */
 export function layerNormWasm(x: Float32Array, rows: number, n: number, w: Float32Array | null, b: Float32Array | null, eps: number,
   y: Float32Array, mean: Float32Array, rstd: Float32Array): boolean {
   const size = rows * n;
-  const r = run({
+  return run({
     kind: Kind.LN, units: rows, rowLength: n, elements: size,
-    operands: () => [{ src: x, size }, w && { src: w, size: n }, b && { src: b, size: n }, { size }, { size: rows }, { size: rows }],
+    operands: () => [{ src: x, size }, w && { src: w, size: n }, b && { src: b, size: n }, { dst: y, size }, { dst: mean, size: rows }, { dst: rstd, size: rows }],
     args: (p, a, f) => { a[3] = p[0]; a[4] = p[1]; a[5] = p[2]; a[6] = p[3]; a[7] = p[4]; a[8] = p[5]; f[9] = eps; },
   });
-  if (!r) return false;
-  y.set(view(r, 3, size));
-  mean.set(view(r, 4, rows));
-  rstd.set(view(r, 5, rows));
-  return true;
 }
 
 /** The backward of layerNormWasm: dx, and (when asked) dw = Σ_rows g ⊙ x̂ and db = Σ_rows g. */
 export function layerNormBackwardWasm(x: Float32Array, w: Float32Array | null, g: Float32Array, mean: Float32Array, rstd: Float32Array,
   rows: number, n: number, dx: Float32Array, dw: Float32Array | null, db: Float32Array | null): boolean {
   const size = rows * n;
-  const r = run({
+  return run({
     kind: Kind.LN_BWD, units: rows, rowLength: n, elements: size,
     operands: (chunks) => [{ src: x, size }, w && { src: w, size: n }, { src: g, size }, { src: mean, size: rows }, { src: rstd, size: rows },
-      { size }, dw && { size: chunks * n }, db && { size: chunks * n }],
+      { dst: dx, size }, dw && { size: chunks * n }, db && { size: chunks * n }],
     args: (p, a) => { for (let i = 0; i < 8; i++) a[3 + i] = p[i]; },
+    // the chunks' partial sums, added in a fixed order (the same result on any number of threads is not promised)
+    finish: (heap, at, chunks) => {
+      for (const [out, i] of [[dw, 6], [db, 7]] as const) {
+        if (!out) continue;
+        out.fill(0);
+        for (let c = 0; c < chunks; c++) for (let j = 0, q = at[i] + c * n; j < n; j++, q++) out[j] += heap[q];
+      }
+    },
   });
-  if (!r) return false;
-  dx.set(view(r, 5, size));
-  // the chunks' partial sums, added in a fixed order (the same result on any number of threads is not promised)
-  for (const [out, i] of [[dw, 6], [db, 7]] as const) {
-    if (!out) continue;
-    const parts = view(r, i, r.chunks * n);
-    out.fill(0);
-    for (let c = 0; c < r.chunks; c++) for (let j = 0; j < n; j++) out[j] += parts[c * n + j];
-  }
-  return true;
+
 }
 
 /** lse[r] = log Σ_j e^{x[r, j]} per row of x (rows, n). */
 export function logSumExpWasm(x: Float32Array, rows: number, n: number, lse: Float32Array): boolean {
   const size = rows * n;
-  const r = run({
+  return run({
     kind: Kind.CE, units: rows, rowLength: n, elements: size,
-    operands: () => [{ src: x, size }, { size: rows }],
+    operands: () => [{ src: x, size }, { dst: lse, size: rows }],
     args: (p, a) => { a[3] = p[0]; a[4] = p[1]; },
   });
-  if (!r) return false;
-  lse.set(view(r, 1, rows));
-  return true;
 }
 
 /** out[r, j] = e^{x[r, j] − lse[r]} · scale[r]: each row's softmax times its weight (cross-entropy's gradient before the one-hot). */
 export function softmaxScaledWasm(x: Float32Array, lse: Float32Array, scale: Float32Array, rows: number, n: number, out: Float32Array): boolean {
   const size = rows * n;
-  const r = run({
+  return run({
     kind: Kind.CE_BWD, units: rows, rowLength: n, elements: size,
-    operands: () => [{ src: x, size }, { src: lse, size: rows }, { src: scale, size: rows }, { size }],
+    operands: () => [{ src: x, size }, { src: lse, size: rows }, { src: scale, size: rows }, { dst: out, size }],
     args: (p, a) => { a[3] = p[0]; a[4] = p[1]; a[5] = p[2]; a[6] = p[3]; },
   });
-  if (!r) return false;
-  out.set(view(r, 3, size));
-  return true;
 }

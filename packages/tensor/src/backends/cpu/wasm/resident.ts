@@ -1,11 +1,11 @@
-// Matrices that stay in the WebAssembly memory between matmuls: a weight used as the B operand is
-// copied in once and then read in place, until its storage is written again (its version changes).
-// Generation with a KV cache multiplies one row by every weight matrix per token; copying the
-// weights in each time cost as much as the products (measured: 40% of a token's time).
-// The region sits below the per-call scratch; it is emptied when it would pass its budget or when
-// the thread count (and with it the workspaces below it) changes.
-import { align64 } from './job.js';
-import { ensureBytes, memoryViews } from './matmul.js';
+// Matrices kept in the WebAssembly memory between matmuls, for B operands whose storage is not in
+// the heap (heap.ts: an unshared memory keeps storages as plain arrays, and so does a full heap):
+// such a weight is copied in once and then read in place until its storage is written again (its
+// version changes). Generation with a KV cache multiplies one row by every weight matrix per token;
+// copying the weights in each time cost as much as the products (measured: 40% of a token's time).
+// Also here: per-call scratch for operands that are copied in, which may take the kept matrices'
+// room when the memory runs short.
+import type { Heap } from './heap.js';
 
 /** Identity and write count of the storage a matrix comes from. */
 export interface ResidentKey { key: object; version: number }
@@ -17,66 +17,69 @@ const RESIDENT_MIN_ELEMENTS = 1 << 18;
 export const RESIDENT_MAX_BYTES = 768 * 2 ** 20;
 
 let slots = new WeakMap<object, Slot>();
-let base = 0, end = 0;
+let blocks: { ptr: number; bytes: number }[] = [];
+let keptBytes = 0;
+let owner: Heap | null = null;
 
-/** Where per-call scratch begins, for workspaces ending at `workEnd`; a changed workEnd empties the region. */
-export function scratchStart(workEnd: number): number {
-  if (workEnd !== base) {
-    slots = new WeakMap();
-    base = end = align64(workEnd);
-  }
-  return end;
-}
-
-/** Byte address of src[offset, offset + length) in the memory, copied in when absent or stale; -1 when not kept. */
-export function residentMatrix(memory: WebAssembly.Memory, src: Float32Array, offset: number, length: number, key: ResidentKey): number {
+/** Byte address of src[offset, offset + length) in the heap, copied in when absent or stale; -1 when not kept. */
+export function residentMatrix(heap: Heap, src: Float32Array, offset: number, length: number, key: ResidentKey): number {
+  if (heap !== owner) resetResident(heap); // a new kernel module has a new memory
   if (length < RESIDENT_MIN_ELEMENTS) return -1;
   let slot = slots.get(key.key);
   if (slot && (slot.offset !== offset || slot.length !== length)) return -1; // another window of the same storage
   if (!slot) {
-    const bytes = align64(length * 4);
-    if (end + bytes - base > RESIDENT_MAX_BYTES) {
-      // full: start over (slots of freed storages are reclaimed only here)
-      slots = new WeakMap();
-      end = base;
-      if (bytes > RESIDENT_MAX_BYTES) return -1;
-    }
-    try {
-      ensureBytes(memory, end + bytes);
-    } catch {
-      return -1; // no room: this matrix is copied per call, as without the region
-    }
-    slot = { ptr: end, offset, length, version: -1 };
+    const bytes = length * 4;
+    if (bytes > RESIDENT_MAX_BYTES) return -1;
+    if (keptBytes + bytes > RESIDENT_MAX_BYTES) dropResident(); // full: start over (blocks of freed storages are reclaimed only here)
+    const ptr = heap.alloc(bytes);
+    if (ptr < 0) return -1; // no room: this matrix is copied per call
+    blocks.push({ ptr, bytes });
+    keptBytes += bytes;
+    slot = { ptr, offset, length, version: -1 };
     slots.set(key.key, slot);
-    end += bytes;
   }
   if (slot.version !== key.version) {
-    memoryViews(memory).heap.set(src.subarray(offset, offset + length), slot.ptr / 4);
+    new Float32Array(heap.buffer).set(src.subarray(offset, offset + length), slot.ptr / 4);
     slot.version = key.version;
   }
   return slot.ptr;
 }
 
-/** Empties the region, keeping its place (when a call's scratch needs the room). */
+/** Gives every kept matrix's block back to the heap. */
 export function dropResident(): void {
+  if (owner) for (const b of blocks) owner.release(b.ptr, b.bytes);
   slots = new WeakMap();
-  end = base;
-}
-
-/** Runs place(scratchStart) and, if its memory cannot be had, empties the region and places once more from its base. */
-export function withScratch<T>(workEnd: number, place: (start: number) => T): T {
-  const start = scratchStart(workEnd);
-  try {
-    return place(start);
-  } catch (e) {
-    if (start === align64(workEnd) || !(e instanceof RangeError)) throw e;
-    dropResident();
-    return place(scratchStart(workEnd));
-  }
+  blocks = [];
+  keptBytes = 0;
 }
 
 /** Forgets every kept matrix (a new kernel module, or tests). */
-export function resetResident(): void {
-  slots = new WeakMap();
-  base = end = 0;
+export function resetResident(heap: Heap | null = null): void {
+  dropResident();
+  owner = heap;
+}
+
+/** A scratch block for one call; `dropped` says the kept matrices were given up to make room (their addresses are stale). */
+export interface Scratch { ptr: number; bytes: number; dropped: boolean }
+
+/** Scratch of `bytes` from the heap, emptying the kept region if that is what it takes; throws when even that is not enough. */
+export function takeScratch(heap: Heap, bytes: number, what: string): Scratch {
+  if (bytes === 0) return { ptr: 0, bytes, dropped: false };
+  let ptr = heap.alloc(bytes);
+  let dropped = false;
+  if (ptr < 0 && blocks.length > 0 && owner === heap) {
+    dropResident();
+    dropped = true;
+    ptr = heap.alloc(bytes);
+  }
+  if (ptr < 0) {
+    const s = heap.stats();
+    throw new RangeError(`@llm/tensor cpu ${what}: needs ${(bytes / 2 ** 20).toFixed(1)} MiB more of WebAssembly memory, which could not be had `
+      + `(${(s.used / 2 ** 20).toFixed(0)} MiB in use, ${(s.free / 2 ** 20).toFixed(0)} MiB free in other sizes)`);
+  }
+  return { ptr, bytes, dropped };
+}
+
+export function releaseScratch(heap: Heap, s: Scratch): void {
+  if (s.bytes > 0) heap.release(s.ptr, s.bytes);
 }

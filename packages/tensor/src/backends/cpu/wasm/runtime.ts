@@ -10,6 +10,8 @@ export interface GemmInstance {
   shared: boolean;
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
+  /** The most the memory can grow to (its declared maximum). */
+  maxBytes: number;
   gemmChunk: (ctl: number, chunk: number, work: number) => void;
   /** Any job's chunk: the GEMM or an ops kernel, by the descriptor's KIND field. */
   runChunk: (ctl: number, chunk: number, work: number) => void;
@@ -76,12 +78,12 @@ export function canUseSharedMemory(): boolean {
   return typeof SharedArrayBuffer === 'function' && (nodeBuiltin('node:worker_threads') !== undefined || canUseWebWorkers());
 }
 
-function createMemory(shared: boolean): WebAssembly.Memory {
+function createMemory(shared: boolean): { memory: WebAssembly.Memory; maxBytes: number } {
   let lastError: unknown;
   // a large maximum only reserves address space; retry smaller where even that is refused
   for (const maximum of [65536, 16384, 4096]) {
     try {
-      return new WebAssembly.Memory({ initial: 1, maximum, shared });
+      return { memory: new WebAssembly.Memory({ initial: 1, maximum, shared }), maxBytes: maximum * 65536 };
     } catch (e) {
       lastError = e;
     }
@@ -95,23 +97,24 @@ function pickKind(want: KernelKind | 'auto'): KernelKind {
   return relaxedSimdSupported() ? 'relaxed' : 'simd';
 }
 
-function wrap(kind: KernelKind, shared: boolean, module: WebAssembly.Module, memory: WebAssembly.Memory, instance: WebAssembly.Instance): GemmInstance {
+function wrap(kind: KernelKind, shared: boolean, module: WebAssembly.Module, { memory, maxBytes }: ReturnType<typeof createMemory>,
+  instance: WebAssembly.Instance): GemmInstance {
   const gemmChunk = instance.exports.gemmChunk as GemmInstance['gemmChunk'];
   const runChunk = instance.exports.runChunk as GemmInstance['runChunk'];
-  return { kind, shared, module, memory, gemmChunk, runChunk };
+  return { kind, shared, module, memory, maxBytes, gemmChunk, runChunk };
 }
 
 /** Synchronous compile: fine in Node and workers; browsers' main threads refuse modules over 4 KB. */
 export function instantiateSync(want: KernelKind | 'auto'): GemmInstance {
   const kind = pickKind(want), shared = canUseSharedMemory();
   const module = new WebAssembly.Module(variantBytes(kind, shared));
-  const memory = createMemory(shared);
-  return wrap(kind, shared, module, memory, new WebAssembly.Instance(module, { env: { memory } }));
+  const mem = createMemory(shared);
+  return wrap(kind, shared, module, mem, new WebAssembly.Instance(module, { env: { memory: mem.memory } }));
 }
 
 export async function instantiateAsync(want: KernelKind | 'auto'): Promise<GemmInstance> {
   const kind = pickKind(want), shared = canUseSharedMemory();
   const module = await WebAssembly.compile(variantBytes(kind, shared));
-  const memory = createMemory(shared);
-  return wrap(kind, shared, module, memory, await WebAssembly.instantiate(module, { env: { memory } }));
+  const mem = createMemory(shared);
+  return wrap(kind, shared, module, mem, await WebAssembly.instantiate(module, { env: { memory: mem.memory } }));
 }
