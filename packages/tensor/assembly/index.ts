@@ -22,7 +22,7 @@ const KIND = 26, OP_ARGS = 32;
 export function runChunk(ctl: usize, idx: i32, work: usize): void {
   const kind = field(ctl, KIND);
   if (kind == 0) gemmChunk(ctl, idx, work);
-  else opChunk(kind, ctl + <usize>(OP_ARGS * 4), idx);
+  else opChunk(kind, ctl + <usize>(OP_ARGS * 4), idx, work);
 }
 
 // @ts-ignore: decorator

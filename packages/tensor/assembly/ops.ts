@@ -2,9 +2,10 @@
 // norm, cross-entropy, GELU, ...), run a chunk of rows at a time by the main thread and the
 // worker threads like the GEMM. Arguments are i32/f32 slots at `args` (layout in
 // src/backends/cpu/wasm/ops.ts, which writes them); pointers are byte addresses, 0 for none.
+import { attentionRows } from './attention';
 import { expV, geluGradV, geluV, hmax, hsum, sigmoidV, tanhV } from './math';
 
-export const UNARY = 1, SOFTMAX = 2, SOFTMAX_BWD = 3, LN = 4, LN_BWD = 5, CE = 6, CE_BWD = 7, GELU_BWD = 8, ADAMW = 9;
+export const UNARY = 1, SOFTMAX = 2, SOFTMAX_BWD = 3, LN = 4, LN_BWD = 5, CE = 6, CE_BWD = 7, GELU_BWD = 8, ADAMW = 9, ATTENTION = 10;
 const EXP = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_GRAD = 5;
 
 // @ts-ignore: decorator
@@ -20,10 +21,12 @@ const EXP = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_GRAD = 5;
   return <usize>(<u32>load<i32>(args + <usize>(i * 4)));
 }
 
-export function opChunk(kind: i32, args: usize, idx: i32): void {
+/** Chunk `idx` of a job of `kind`; `work` is the calling thread's workspace. */
+export function opChunk(kind: i32, args: usize, idx: i32, work: usize): void {
   const per = arg(args, 0), total = arg(args, 1), n = arg(args, 2);
   const r0 = idx * per, r1 = min(total, r0 + per);
-  if (kind == UNARY) unary(arg(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
+  if (kind == ATTENTION) attentionRows(args, r0, r1, work);
+  else if (kind == UNARY) unary(arg(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
   else if (kind == GELU_BWD) geluBackward(ptr(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
   else if (kind == ADAMW) adamw(args, r0, r1);
   else if (kind == SOFTMAX) {
@@ -141,10 +144,8 @@ function rowMax(x: usize, count: i32): f32 {
   return s;
 }
 
-/** y[j] = e^{scale(x[j] − max)} / Σ for j < count, 0 for the masked rest. */
-function softmaxRow(x: usize, y: usize, n: i32, count: i32, scale: f32): void {
-  let m = rowMax(x, count);
-  if (m == -Infinity) m = 0; // a fully masked row: 0/0 = NaN, as the composed softmax
+/** y[j] = e^{scale(x[j] − m)} for j < count (y may be x); returns Σ y[j]. */
+export function expShifted(x: usize, y: usize, count: i32, m: f32, scale: f32): f32 {
   const sv = f32x4.splat(scale), mv = f32x4.splat(m);
   let acc = f32x4.splat(0);
   let j = 0;
@@ -159,6 +160,15 @@ function softmaxRow(x: usize, y: usize, n: i32, count: i32, scale: f32): void {
     store<f32>(y + <usize>j * 4, e);
     sum += e;
   }
+  return sum;
+}
+
+/** y[j] = e^{scale(x[j] − max)} / Σ for j < count, 0 for the masked rest. */
+function softmaxRow(x: usize, y: usize, n: i32, count: i32, scale: f32): void {
+  let m = rowMax(x, count);
+  if (m == -Infinity) m = 0; // a fully masked row: 0/0 = NaN, as the composed softmax
+  const sum = expShifted(x, y, count, m, scale);
+  let j = 0;
   const inv = f32x4.splat(1 / sum);
   j = 0;
   for (; j + 4 <= count; j += 4) v128.store(y + <usize>j * 4, f32x4.mul(v128.load(y + <usize>j * 4), inv));

@@ -71,6 +71,13 @@ export interface FusedKernels {
   gelu?(x: Storage, xOffset: number, n: number, out: Storage): boolean;
   /** dx (n) = g ⊙ gelu′(x): GELU's backward in one pass. */
   geluBackward?(x: Storage, xOffset: number, g: Storage, gOffset: number, n: number, dx: Storage): boolean;
+  /**
+   * Causal attention for inference: out (B, Tq, H, D), contiguous, = softmax(scale · q kᵀ) v per
+   * (b, h), where query i sees keys [0, i + offset] and, when `lengths` is given, at most
+   * lengths[b] keys. q (B, H, Tq, D), k and v (B, H, Tk, D) are views whose last dim is contiguous.
+   * No (Tq, Tk) weights are built or kept: there is no backward.
+   */
+  attention?(q: View, k: View, v: View, scale: number, offset: number, lengths: readonly number[] | null, out: Storage): boolean;
   /** out[r, j] = e^{x[r, j] − lse[r]} · scale[r] (cross-entropy's gradient before the one-hot). */
   softmaxScaledRows?(x: Storage, xOffset: number, lse: Storage, scale: Storage, rows: number, n: number, out: Storage): boolean;
 }

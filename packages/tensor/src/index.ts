@@ -18,6 +18,7 @@ export { matmul } from './ops/matmul.js';
 export { linear } from './ops/linear.js';
 export { indexSelect, gather, embedding, topk, tril, triu } from './ops/indexing.js';
 export { softmax, causalSoftmax, logSoftmax, crossEntropy, layerNorm, dropout, type CausalSoftmaxOptions, type CrossEntropyOptions, type DropoutOptions } from './ops/nn.js';
+export { scaledDotProductAttention, type AttentionOptions } from './ops/attention.js';
 export { multinomial } from './ops/sampling.js';
 export { assign, fill, adamwUpdate } from './ops/inplace.js';
 export { dense } from './ops/util.js';

@@ -1,11 +1,11 @@
 // Attention for a packed batch against a KVPool, with a number of ops that does not grow with the
 // batch: the new keys and values of all N tokens are written into the pool in one call, and every
-// sequence that feeds one token (a decoding step) attends in one batched matmul over all pool
-// rows, its own row masked to its own length. Only a sequence feeding several tokens (a prompt,
+// sequence that feeds one token (a decoding step) attends in one attention call over all pool
+// rows, each row limited to its own length. Only a sequence feeding several tokens (a prompt,
 // or the window again after it slid) attends on its own, causally, against its row. The masked
 // positions get weight exactly 0, so each sequence's result is the one it gets alone.
 import type { MultiHeadAttention } from '@llm/nn';
-import { type Backend, cat, causalSoftmax, indexSelect, type Tensor, tensor } from '@llm/tensor';
+import { type Backend, cat, indexSelect, scaledDotProductAttention, type Tensor, tensor } from '@llm/tensor';
 import type { KVPool, PoolSlot } from './kv-pool.js';
 import type { Packed } from './packing.js';
 
@@ -15,9 +15,9 @@ export interface StepPlan {
   writeIndex: Tensor;
   /**
    * Entries feeding one token: their packed rows (null: every entry), their pool rows and the pool
-   * row → entry map (null: entry e is row e, every row), the mask (null: every row sees every key).
+   * row → entry map (null: entry e is row e, every row), the keys each pool row sees (null: every row sees every key).
    */
-  decode: { tokens: Tensor | null; rows: Tensor | null; entryOfRow: Tensor | null; bias: Tensor | null; count: number; keys: number } | null;
+  decode: { tokens: Tensor | null; rows: Tensor | null; entryOfRow: Tensor | null; lengths: number[] | null; count: number; keys: number } | null;
   /** Entries feeding several tokens, attending one by one. */
   prefill: Packed<PoolSlot>[];
   /** Row of [decode contexts, prefill contexts] that holds each packed row: int32 (N), null when already in order. */
@@ -48,18 +48,12 @@ export function planStep(pool: KVPool, packed: readonly Packed<PoolSlot>[], n: n
       entryOfRow[p.slot.row] = e;
       visible[p.slot.row] = p.offset + 1;
     });
-    let bias: Tensor | null = null;
-    if (visible.some((v) => v !== keys)) {
-      const data = new Float32Array(P * keys); // (P, 1, 1, keys): 0 where visible, −∞ past the row's length
-      for (let r = 0; r < P; r++) data.fill(-Infinity, r * keys + visible[r], (r + 1) * keys);
-      bias = tensor(data, { shape: [P, 1, 1, keys], backend });
-    }
     const inOrder = decoding.length === P && decoding.every((p, e) => p.slot.row === e); // (one sequence alone, say)
     decode = {
       tokens: prefill.length ? int32(decoding.map((p) => p.start), backend) : null,
       rows: inOrder ? null : int32(decoding.map((p) => p.slot.row), backend),
       entryOfRow: inOrder ? null : int32(entryOfRow, backend),
-      bias,
+      lengths: visible.some((v) => v !== keys) ? visible : null,
       count: decoding.length,
       keys,
     };
@@ -77,12 +71,11 @@ export function pooledAttention(att: MultiHeadAttention, x: Tensor, pool: KVPool
   const scale = 1 / Math.sqrt(D);
   const contexts: Tensor[] = [];
   if (plan.decode) {
-    const { tokens, rows, entryOfRow, bias, count: B, keys: K } = plan.decode;
+    const { tokens, rows, entryOfRow, lengths, count: B, keys: K } = plan.decode;
     const q = (tokens ? indexSelect(queries, 0, tokens) : queries).reshape(B, H, 1, D); // one query per decoding entry
     const qRows = entryOfRow ? indexSelect(q, 0, entryOfRow) : q; // (P, H, 1, D): each pool row's query
-    const scores = qRows.matmul(keys.narrow(2, 0, K).transpose(2, 3)); // (P, H, 1, K)
-    const weights = causalSoftmax(bias ? scores.add(bias) : scores, { scale }); // a single query sees every key not masked by the bias
-    const context = weights.matmul(values.narrow(2, 0, K)); // (P, H, 1, D)
+    // a single query sees every key up to its row's length (fused on the CPU: no (P, H, 1, K) weights)
+    const context = scaledDotProductAttention(qRows, keys.narrow(2, 0, K), values.narrow(2, 0, K), { scale, offset: K - 1, lengths: lengths ?? undefined }); // (P, H, 1, D)
     contexts.push((rows ? indexSelect(context, 0, rows) : context).reshape(1, B, H * D)); // (1, B, C)
   }
   for (const p of plan.prefill) {

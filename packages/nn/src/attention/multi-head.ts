@@ -2,7 +2,7 @@
 // (B, H, T, headDim), causal scaled dot-product attention per head, heads merged and projected
 // by outProj. With useCache the keys and values of earlier calls are kept (a KV cache), so
 // generation feeds only the new token each step.
-import { callerScope, causalSoftmax, type Tensor } from '@llm/tensor';
+import { callerScope, causalSoftmax, scaledDotProductAttention, type Tensor } from '@llm/tensor';
 import { Dropout } from '../layers/dropout.js';
 import { Linear } from '../layers/linear.js';
 import { CachedAttention } from './cached.js';
@@ -69,11 +69,15 @@ export class MultiHeadAttention extends CachedAttention {
   attend(queries: Tensor, keys: Tensor, values: Tensor, offset: number, onWeights?: (weights: Tensor) => void): Tensor {
     const [B, , T] = queries.shape;
     const numKeys = keys.shape[2];
-    const attnScores = queries.matmul(keys.transpose(2, 3)); // (B, H, T, numKeys)
     // query i (at position offset + i) sees keys [0, offset + i]; a single query is the newest
-    // token and sees every key. The mask is applied inside the softmax kernel: no (T, numKeys) mask.
-    const scale = 1 / Math.sqrt(this.headDim);
-    const weights = causalSoftmax(attnScores, { scale, offset: T > 1 ? offset : numKeys - 1 });
+    // token and sees every key. The mask is applied inside the kernels: no (T, numKeys) mask.
+    const scale = 1 / Math.sqrt(this.headDim), causalOffset = T > 1 ? offset : numKeys - 1;
+    if (!onWeights && (!this.training || this.dropout.p === 0)) {
+      // nothing needs the weights: one op, fused where the backend can (inference), else composed
+      return scaledDotProductAttention(queries, keys, values, { scale, offset: causalOffset }).transpose(1, 2).reshape(B, T, this.dOut);
+    }
+    const attnScores = queries.matmul(keys.transpose(2, 3)); // (B, H, T, numKeys)
+    const weights = causalSoftmax(attnScores, { scale, offset: causalOffset });
     // the caller's tensor, in the caller's scope: it outlives this forward (no history, same storage)
     if (onWeights) callerScope(() => onWeights(weights.detach()));
     const attnWeights = this.dropout.forward(weights);

@@ -14,7 +14,7 @@ import { reduceKernel } from './reduce.js';
 import { contiguousStrides as contiguous, isContiguous, numel } from '../../shape.js';
 import { forEachRow } from './strided.js';
 import {
-  geluBackwardWasm, layerNormBackwardWasm, layerNormWasm, logSumExpWasm, softmaxBackwardWasm, softmaxScaledWasm, softmaxWasm, unaryWasm, wasmUnaryCodes, type WasmUnaryOp,
+  attentionWasm, geluBackwardWasm, layerNormBackwardWasm, layerNormWasm, logSumExpWasm, softmaxBackwardWasm, softmaxScaledWasm, softmaxWasm, unaryWasm, wasmUnaryCodes, type WasmUnaryOp,
 } from './wasm/ops.js';
 
 /**
@@ -258,6 +258,12 @@ export class CpuBackend implements Backend {
   }
   geluBackward(x: Storage, xOffset: number, g: Storage, gOffset: number, n: number, dx: Storage): boolean {
     return geluBackwardWasm(rows2d(x, xOffset, 1, n), rows2d(g, gOffset, 1, n), f32(dx, 'gelu').subarray(0, n));
+  }
+  attention(q: View, k: View, v: View, scale: number, offset: number, lengths: readonly number[] | null, out: Storage): boolean {
+    const heads = (t: View) => ({ data: f32(t.storage, 'attention'), offset: t.offset, strides: [t.strides[0], t.strides[1], t.strides[2]] as const });
+    if (q.strides[3] !== 1 || k.strides[3] !== 1 || v.strides[3] !== 1) return false;
+    const [B, H, Tq, D] = q.shape;
+    return attentionWasm(heads(q), heads(k), heads(v), { B, H, Tq, Tk: k.shape[2], D }, scale, offset, lengths, f32(out, 'attention'));
   }
   logSumExpRows(x: Storage, xOffset: number, rows: number, n: number, lse: Storage): boolean {
     return logSumExpWasm(rows2d(x, xOffset, rows, n), rows, n, f32(lse, 'crossEntropy'));

@@ -3,14 +3,15 @@
 // split the rows over the main thread and the worker threads (the GEMM's pool), and copy outputs
 // that do not live in the heap back out. Each function returns false when WebAssembly is
 // unavailable, and the caller computes another way.
-import { CTL_BYTE_OFFSET, Field, OP_ARGS, align64 } from './job.js';
+import { BLOCKING } from './plan.js';
+import { CTL_BYTE_OFFSET, Field, OP_ARGS, align64, workBytes } from './job.js';
 import { countCopied, memoryViews, wasmContext } from './matmul.js';
 import { releaseScratch, takeScratch } from './resident.js';
 import { profileAdd, profiling } from '../../../profile.js';
 
 /** Job kinds of assembly/ops.ts. */
-const Kind = { UNARY: 1, SOFTMAX: 2, SOFTMAX_BWD: 3, LN: 4, LN_BWD: 5, CE: 6, CE_BWD: 7, GELU_BWD: 8, ADAMW: 9 } as const;
-const kindNames = ['', 'unary', 'softmax', 'softmax backward', 'layer norm', 'layer norm backward', 'log-sum-exp', 'softmax scaled', 'gelu backward', 'adamw'];
+const Kind = { UNARY: 1, SOFTMAX: 2, SOFTMAX_BWD: 3, LN: 4, LN_BWD: 5, CE: 6, CE_BWD: 7, GELU_BWD: 8, ADAMW: 9, ATTENTION: 10 } as const;
+const kindNames = ['', 'unary', 'softmax', 'softmax backward', 'layer norm', 'layer norm backward', 'log-sum-exp', 'softmax scaled', 'gelu backward', 'adamw', 'attention'];
 export const wasmUnaryCodes = { exp: 1, tanh: 2, sigmoid: 3, gelu: 4, geluGrad: 5 } as const;
 export type WasmUnaryOp = keyof typeof wasmUnaryCodes;
 
@@ -73,6 +74,7 @@ function run(job: Job): boolean {
     });
     if (timed && copied > 0) profileAdd('wasm kernel copies in (part)', performance.now() - t0);
     ctl[Field.KIND] = job.kind;
+    ctl[Field.WORK_BASE] = work; ctl[Field.WORK_SIZE] = workBytes(BLOCKING); // each worker's workspace (ATTENTION's rows of scores)
     ctl[OP_ARGS] = per;
     ctl[OP_ARGS + 1] = job.units;
     ctl[OP_ARGS + 2] = job.rowLength;
@@ -210,5 +212,34 @@ export function softmaxScaledWasm(x: Float32Array, lse: Float32Array, scale: Flo
     kind: Kind.CE_BWD, units: rows, rowLength: n, elements: size,
     operands: () => [{ src: x, size }, { src: lse, size: rows }, { src: scale, size: rows }, { dst: out, size }],
     args: (p, a) => { a[3] = p[0]; a[4] = p[1]; a[5] = p[2]; a[6] = p[3]; },
+  });
+}
+
+/** A (B, H, T, D) operand of attentionWasm: its array, element offset and (b, h, t) strides (D contiguous). */
+export interface HeadsView { data: Float32Array; offset: number; strides: readonly [number, number, number] }
+
+/**
+ * out (B, Tq, H, D) = causal softmax(scale · q kᵀ) v, one query row at a time (assembly/attention.ts).
+ * Declines (false) when q, k or v is not in the heap (they are read in place, strided) or a row of
+ * Tk scores does not fit a thread's workspace.
+ */
+export function attentionWasm(q: HeadsView, k: HeadsView, v: HeadsView, dims: { B: number; H: number; Tq: number; Tk: number; D: number },
+  scale: number, offset: number, lengths: readonly number[] | null, out: Float32Array): boolean {
+  const ctx = wasmContext();
+  const { B, H, Tq, Tk, D } = dims;
+  if (!ctx || Tk * 4 > workBytes(BLOCKING) || ![q, k, v].every((t) => ctx.heap.owns(t.data))) return false;
+  const rows = B * H * Tq, size = rows * D;
+  const at = (t: HeadsView) => t.data.byteOffset + t.offset * 4;
+  return run({
+    // a (key, column) pair costs ~1/8 of an elementwise op's element (SIMD multiply-adds): threads from ~30 µs of work
+    kind: Kind.ATTENTION, units: rows, rowLength: 1, elements: (rows * Tk * D) / 8,
+    operands: () => [{ dst: out, size }, lengths && { src: Float32Array.from(lengths), size: B }],
+    args: (p, a, f) => {
+      a[3] = at(q); a[4] = at(k); a[5] = at(v); a[6] = p[0];
+      a[7] = H; a[8] = Tq; a[9] = Tk; a[10] = D; a[11] = offset;
+      for (let i = 0; i < 3; i++) { a[12 + i] = q.strides[i]; a[15 + i] = k.strides[i]; a[18 + i] = v.strides[i]; }
+      f[21] = scale;
+      a[22] = lengths ? p[1] : 0;
+    },
   });
 }

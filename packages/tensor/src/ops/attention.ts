@@ -1,0 +1,56 @@
+// Scaled dot-product attention, causal: softmax(scale · q kᵀ) v, where query i (at position
+// offset + i) sees keys [0, offset + i]. Composed from matmul and the causal softmax (the path
+// autograd records, and the reference); without gradients a backend's fused `attention` kernel
+// computes it a query row at a time, never building the (Tq, Tk) weights.
+import { isGradEnabled } from '../autograd.js';
+import { shapeStr } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { add } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { causalSoftmax } from './nn.js';
+import { checkFloat, opScope, sameBackend } from './util.js';
+
+export interface AttentionOptions {
+  /** Multiplies the scores before the softmax (default 1/√D). */
+  scale?: number;
+  /** Query i sees keys [0, i + offset] (default Tk − Tq: the queries are the last Tq positions). */
+  offset?: number;
+  /** Keys that batch row b sees at most (B numbers): rows of a batch with contexts of different lengths. */
+  lengths?: readonly number[];
+}
+
+/** q (B, H, Tq, D), k and v (B, H, Tk, D) → (B, H, Tq, D). */
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
+  const op = 'scaledDotProductAttention';
+  const be = sameBackend(op, q, k, v);
+  for (const t of [q, k, v]) checkFloat(op, t);
+  if (q.ndim !== 4 || k.ndim !== 4 || v.ndim !== 4) {
+    throw new Error(`${op}: expected q (B, H, Tq, D), k and v (B, H, Tk, D), got ${shapeStr(q.shape)}, ${shapeStr(k.shape)}, ${shapeStr(v.shape)}`);
+  }
+  const [B, H, Tq, D] = q.shape, Tk = k.shape[2];
+  if (k.shape[0] !== B || k.shape[1] !== H || k.shape[3] !== D || shapeStr(v.shape) !== shapeStr(k.shape)) {
+    throw new Error(`${op}: k and v must be (${B}, ${H}, Tk, ${D}) like q, got ${shapeStr(k.shape)} and ${shapeStr(v.shape)}`);
+  }
+  const scale = opts.scale ?? 1 / Math.sqrt(D), offset = opts.offset ?? Tk - Tq;
+  if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`${op}: offset must be a non-negative integer, got ${offset}`);
+  const lengths = opts.lengths ?? null;
+  if (lengths && (lengths.length !== B || !lengths.every((n) => Number.isInteger(n) && n >= 0))) {
+    throw new RangeError(`${op}: lengths must be ${B} non-negative integers (one per batch row), got [${lengths.join(', ')}]`);
+  }
+  const needsGrad = isGradEnabled() && (q.requiresGrad || k.requiresGrad || v.requiresGrad);
+  if (!needsGrad && be.attention && q.size > 0 && Tk > 0) {
+    const out = be.alloc(B * Tq * H * D, 'float32'); // (B, Tq, H, D): heads merged by a view
+    if (be.attention(q, k, v, scale, offset, lengths, out)) return new Tensor(out, [B, H, Tq, D], [Tq * H * D, D, H * D, 1]);
+    be.free(out);
+  }
+  return opScope([q, k, v], () => {
+    let scores = matmul(q, k.transpose(2, 3)); // (B, H, Tq, Tk)
+    if (lengths) {
+      // (B, 1, 1, Tk): 0 where the row sees the key, −∞ past its length
+      const bias = new Float32Array(B * Tk);
+      lengths.forEach((n, b) => bias.fill(-Infinity, b * Tk + Math.min(n, Tk), (b + 1) * Tk));
+      scores = add(scores, new Tensor(be.fromArray(bias), [B, 1, 1, Tk]));
+    }
+    return matmul(causalSoftmax(scores, { scale, offset }), v); // (B, H, Tq, D)
+  });
+}
