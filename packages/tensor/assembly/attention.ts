@@ -7,7 +7,8 @@
 // (rows per chunk, rows, unused); 3-6 q, k, v, out (byte addresses); 7 H, 8 Tq, 9 Tk, 10 D,
 // 11 offset (query i sees keys 0..i + offset); 12-20 the (b, h, t) strides of q, k and v in
 // elements (their last dim is contiguous); 21 scale (f32); 22 lengths (byte address of one f32
-// per b: keys visible to that batch row at most, 0 for none). out is (B, Tq, H, D), contiguous.
+// per b: keys visible to that batch row at most, 0 for none); 23 G, query heads per key/value head
+// (grouped-query attention: query head h reads k and v head h / G). out is (B, Tq, H, D), contiguous.
 import { madd } from './kernel';
 import { hsum } from './math';
 import { expShifted } from './ops';
@@ -24,14 +25,14 @@ import { expShifted } from './ops';
 /** Query rows [r0, r1) of (B, H, Tq); `scores` has room for Tk floats. */
 export function attentionRows(args: usize, r0: i32, r1: i32, scores: usize): void {
   const H = arg(args, 7), Tq = arg(args, 8), Tk = arg(args, 9), D = arg(args, 10), offset = arg(args, 11);
-  const scale = load<f32>(args + 21 * 4), lengths = <usize>(<u32>arg(args, 22));
+  const scale = load<f32>(args + 21 * 4), lengths = <usize>(<u32>arg(args, 22)), G = arg(args, 23);
   for (let r = r0; r < r1; r++) {
-    const i = r % Tq, h = (r / Tq) % H, b = r / (Tq * H);
+    const i = r % Tq, h = (r / Tq) % H, b = r / (Tq * H), kvh = h / G;
     let n = min(Tk, i + offset + 1);
     if (lengths) n = min(n, <i32>load<f32>(lengths + <usize>b * 4));
     const q = addr(<usize>(<u32>arg(args, 3)), b * arg(args, 12) + h * arg(args, 13) + i * arg(args, 14));
-    const k = addr(<usize>(<u32>arg(args, 4)), b * arg(args, 15) + h * arg(args, 16));
-    const v = addr(<usize>(<u32>arg(args, 5)), b * arg(args, 18) + h * arg(args, 19));
+    const k = addr(<usize>(<u32>arg(args, 4)), b * arg(args, 15) + kvh * arg(args, 16));
+    const v = addr(<usize>(<u32>arg(args, 5)), b * arg(args, 18) + kvh * arg(args, 19));
     const out = addr(<usize>(<u32>arg(args, 6)), ((b * Tq + i) * H + h) * D);
     attentionRow(q, k, <usize>arg(args, 17) * 4, v, <usize>arg(args, 20) * 4, out, D, n, scale, scores);
   }

@@ -74,7 +74,8 @@ export interface FusedKernels {
   /**
    * Causal attention for inference: out (B, Tq, H, D), contiguous, = softmax(scale · q kᵀ) v per
    * (b, h), where query i sees keys [0, i + offset] and, when `lengths` is given, at most
-   * lengths[b] keys. q (B, H, Tq, D), k and v (B, H, Tk, D) are views whose last dim is contiguous.
+   * lengths[b] keys. q (B, H, Tq, D), k and v (B, KV, Tk, D) are views whose last dim is contiguous;
+   * each of the KV key/value heads serves H / KV query heads (grouped-query attention; KV = H is multi-head).
    * No (Tq, Tk) weights are built or kept: there is no backward.
    */
   attention?(q: View, k: View, v: View, scale: number, offset: number, lengths: readonly number[] | null, out: Storage): boolean;

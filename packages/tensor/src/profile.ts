@@ -8,7 +8,7 @@ export interface ProfileEntry { calls: number; ms: number; elements: number }
 export type Profile = Map<string, ProfileEntry>;
 
 const METHODS = ['copy', 'fill', 'unary', 'binary', 'where', 'reduce', 'matmul', 'indexSelect', 'indexAdd', 'gather', 'scatterAdd', 'topk', 'adamw', 'matmulBias',
-  'softmaxRows', 'softmaxRowsBackward', 'layerNormRows', 'layerNormRowsBackward', 'logSumExpRows', 'softmaxScaledRows', 'gelu', 'geluBackward'] as const;
+  'softmaxRows', 'softmaxRowsBackward', 'layerNormRows', 'layerNormRowsBackward', 'logSumExpRows', 'softmaxScaledRows', 'gelu', 'geluBackward', 'attention'] as const;
 
 /** Time spent inside the current profile under `label` (a kernel may split its own time, e.g. matmul's copies). */
 let active: Profile | null = null;

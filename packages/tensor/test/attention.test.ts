@@ -1,7 +1,8 @@
 // scaledDotProductAttention: the fused CPU kernel (no gradients: a query row at a time, no (Tq, Tk)
 // weights) and the composed path (matmul, causal softmax, matmul: what autograd records) against a
 // float64 reference written here, on strided head views, causal offsets, per-row lengths and head
-// sizes off the kernel's 16- and 4-lane steps; the composed gradients against finite differences.
+// sizes off the kernel's 16- and 4-lane steps, grouped key/value heads; the composed gradients against
+// finite differences.
 import { describe, expect, it } from 'vitest';
 import { storageHeap } from '../src/backends/cpu/wasm/matmul.js';
 import { fromTypedArray, noGrad, scaledDotProductAttention, setHeapLimit, type Tensor, tidy } from '../src/index.js';
@@ -10,14 +11,14 @@ import { expectClose } from './helpers/close.js';
 import { gradcheck } from './helpers/gradcheck.js';
 import { floats } from './helpers/ref.js';
 
-interface Dims { B: number; H: number; Tq: number; Tk: number; D: number }
+interface Dims { B: number; H: number; Tq: number; Tk: number; D: number; KV?: number }
 
-/** out (B, H, Tq, D) in float64 from q (B, H, Tq, D), k and v (B, H, Tk, D), all contiguous. */
-function reference(q: Float32Array, k: Float32Array, v: Float32Array, { B, H, Tq, Tk, D }: Dims, scale: number, offset: number, lengths?: number[]): Float64Array {
+/** out (B, H, Tq, D) in float64 from q (B, H, Tq, D), k and v (B, KV, Tk, D), all contiguous. */
+function reference(q: Float32Array, k: Float32Array, v: Float32Array, { B, H, Tq, Tk, D, KV = H }: Dims, scale: number, offset: number, lengths?: number[]): Float64Array {
   const out = new Float64Array(B * H * Tq * D);
   for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) for (let i = 0; i < Tq; i++) {
     const n = Math.min(Tk, i + offset + 1, lengths ? lengths[b] : Tk);
-    const qi = ((b * H + h) * Tq + i) * D, kv = (b * H + h) * Tk * D;
+    const qi = ((b * H + h) * Tq + i) * D, kv = (b * KV + Math.floor(h / (H / KV))) * Tk * D;
     const s = Array.from({ length: n }, (_, j) => { let d = 0; for (let c = 0; c < D; c++) d += q[qi + c] * k[kv + j * D + c]; return d * scale; });
     const m = Math.max(...s), e = s.map((x) => Math.exp(x - m)), z = e.reduce((a, x) => a + x, 0);
     for (let j = 0; j < n; j++) for (let c = 0; c < D; c++) out[qi + c] += (e[j] / z) * v[kv + j * D + c];
@@ -27,16 +28,17 @@ function reference(q: Float32Array, k: Float32Array, v: Float32Array, { B, H, Tq
 
 /** q, k, v as (B, H, T, D) views of (B, T, H, D) tensors, as attention layers make them, and their contiguous data. */
 function inputs(d: Dims, seed: number, backend: string, requiresGrad = false) {
-  const make = (T: number, s: number) => {
-    const data = floats(d.B * d.H * T * d.D, s, -1.5, 1.5); // (B, H, T, D)
+  const make = (T: number, H: number, s: number) => {
+    const data = floats(d.B * H * T * d.D, s, -1.5, 1.5); // (B, H, T, D)
     const bthd = new Float32Array(data.length);
-    for (let b = 0; b < d.B; b++) for (let h = 0; h < d.H; h++) for (let t = 0; t < T; t++) for (let c = 0; c < d.D; c++) {
-      bthd[((b * T + t) * d.H + h) * d.D + c] = data[((b * d.H + h) * T + t) * d.D + c];
+    for (let b = 0; b < d.B; b++) for (let h = 0; h < H; h++) for (let t = 0; t < T; t++) for (let c = 0; c < d.D; c++) {
+      bthd[((b * T + t) * H + h) * d.D + c] = data[((b * H + h) * T + t) * d.D + c];
     }
-    const x = fromTypedArray(bthd, [d.B, T, d.H, d.D], { backend, requiresGrad });
+    const x = fromTypedArray(bthd, [d.B, T, H, d.D], { backend, requiresGrad });
     return { data, view: x.transpose(1, 2), leaf: x };
   };
-  return { q: make(d.Tq, seed), k: make(d.Tk, seed + 1), v: make(d.Tk, seed + 2) };
+  const KV = d.KV ?? d.H;
+  return { q: make(d.Tq, d.H, seed), k: make(d.Tk, KV, seed + 1), v: make(d.Tk, KV, seed + 2) };
 }
 
 const cases: { name: string; d: Dims; offset?: number; lengths?: number[] }[] = [
@@ -46,6 +48,8 @@ const cases: { name: string; d: Dims; offset?: number; lengths?: number[] }[] = 
   { name: 'an explicit offset past the keys (every key seen)', d: { B: 1, H: 1, Tq: 4, Tk: 5, D: 6 }, offset: 9 },
   { name: 'rows of different lengths', d: { B: 3, H: 2, Tq: 1, Tk: 10, D: 36 }, offset: 9, lengths: [10, 3, 1] },
   { name: 'a single key', d: { B: 2, H: 1, Tq: 1, Tk: 1, D: 5 } },
+  { name: 'grouped key/value heads (3 query heads each), prefill', d: { B: 2, H: 6, KV: 2, Tq: 5, Tk: 5, D: 16 } },
+  { name: 'grouped key/value heads, decoding rows of different lengths', d: { B: 2, H: 4, KV: 1, Tq: 1, Tk: 7, D: 24 }, lengths: [7, 2] },
 ];
 
 describe('scaledDotProductAttention, fused (no gradients) on the CPU', () => {
@@ -89,10 +93,12 @@ describe('scaledDotProductAttention, fused (no gradients) on the CPU', () => {
 
   it('rejects mismatched shapes, bad offsets and lengths, naming them', () => {
     const { q, k, v } = inputs(cases[2].d, 1, 'cpu');
-    expect(() => scaledDotProductAttention(q.view, k.view.narrow(3, 0, 10), v.view)).toThrow(/scaledDotProductAttention: k and v must be \(2, 2, Tk, 20\)/);
+    expect(() => scaledDotProductAttention(q.view, k.view.narrow(3, 0, 10), v.view)).toThrow(/scaledDotProductAttention: k and v must be \(2, KV, Tk, 20\) with KV dividing 2/);
     expect(() => scaledDotProductAttention(q.view, k.view, v.view, { offset: -1 })).toThrow(/offset must be a non-negative integer, got -1/);
     expect(() => scaledDotProductAttention(q.view, k.view, v.view, { lengths: [3] })).toThrow(/lengths must be 2 non-negative integers/);
     expect(() => scaledDotProductAttention(q.view.reshape(2, 6, 20), k.view, v.view)).toThrow(/expected q \(B, H, Tq, D\)/);
+    const three = inputs({ B: 2, H: 3, KV: 2, Tq: 1, Tk: 2, D: 4 }, 1, 'cpu');
+    expect(() => scaledDotProductAttention(three.q.view, three.k.view, three.v.view)).toThrow(/with KV dividing 3/);
   });
 });
 
@@ -110,5 +116,10 @@ describe('scaledDotProductAttention gradients (composed) against finite differen
     const { q, k, v } = inputs(d, 31, 'cpu', true);
     await gradcheck((a: Tensor, b: Tensor, c: Tensor) => scaledDotProductAttention(a.transpose(1, 2), b.transpose(1, 2), c.transpose(1, 2), { lengths: [4, 3] }),
       [q.leaf, k.leaf, v.leaf]);
+  });
+
+  it('grouped key/value heads: each gathers the gradients of its query heads', async () => {
+    const { q, k, v } = inputs({ B: 1, H: 4, KV: 2, Tq: 3, Tk: 3, D: 2 }, 41, 'cpu', true);
+    await gradcheck((a: Tensor, b: Tensor, c: Tensor) => scaledDotProductAttention(a.transpose(1, 2), b.transpose(1, 2), c.transpose(1, 2)), [q.leaf, k.leaf, v.leaf]);
   });
 });

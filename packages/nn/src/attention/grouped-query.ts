@@ -4,7 +4,7 @@
 // optionally Qwen3's RMSNorm of each query and key head before the rotation. headDim is its own
 // setting: Qwen3-0.6B has 16 heads of 128 on a 1024-wide stream. The KV cache holds the KV heads
 // only, numHeads / numKVHeads times smaller than multi-head attention's.
-import { callerScope, causalSoftmax, type Tensor } from '@llm/tensor';
+import { callerScope, causalSoftmax, scaledDotProductAttention, type Tensor } from '@llm/tensor';
 import { checkPositive } from '../check.js';
 import type { InitOptions } from '../init.js';
 import { Dropout } from '../layers/dropout.js';
@@ -102,6 +102,10 @@ export class GroupedQueryAttention extends CachedAttention {
     let values = valueRows.reshape(B, T, KV, D).transpose(1, 2); // (B, KV, T, D)
     if (cache) ({ keys, values } = cache.append(keys, values));
     const numKeys = keys.shape[2];
+    if (!onWeights && (!this.training || this.dropout.p === 0)) {
+      // nothing needs the weights: one op, fused where the backend can (inference), else composed as below
+      return scaledDotProductAttention(queries, keys, values, { scale: 1 / Math.sqrt(D), offset }).transpose(1, 2).reshape(B, T, H * D);
+    }
 
     // each KV head's G query heads as one (G·T)-row matrix: no copy of the keys per query head
     const grouped = queries.reshape(B, KV, G * T, D);

@@ -263,7 +263,7 @@ export class CpuBackend implements Backend {
     const heads = (t: View) => ({ data: f32(t.storage, 'attention'), offset: t.offset, strides: [t.strides[0], t.strides[1], t.strides[2]] as const });
     if (q.strides[3] !== 1 || k.strides[3] !== 1 || v.strides[3] !== 1) return false;
     const [B, H, Tq, D] = q.shape;
-    return attentionWasm(heads(q), heads(k), heads(v), { B, H, Tq, Tk: k.shape[2], D }, scale, offset, lengths, f32(out, 'attention'));
+    return attentionWasm(heads(q), heads(k), heads(v), { B, H, KV: k.shape[1], Tq, Tk: k.shape[2], D }, scale, offset, lengths, f32(out, 'attention'));
   }
   logSumExpRows(x: Storage, xOffset: number, rows: number, n: number, lse: Storage): boolean {
     return logSumExpWasm(rows2d(x, xOffset, rows, n), rows, n, f32(lse, 'crossEntropy'));

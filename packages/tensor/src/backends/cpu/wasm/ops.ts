@@ -219,14 +219,15 @@ export function softmaxScaledWasm(x: Float32Array, lse: Float32Array, scale: Flo
 export interface HeadsView { data: Float32Array; offset: number; strides: readonly [number, number, number] }
 
 /**
- * out (B, Tq, H, D) = causal softmax(scale · q kᵀ) v, one query row at a time (assembly/attention.ts).
+ * out (B, Tq, H, D) = causal softmax(scale · q kᵀ) v, one query row at a time (assembly/attention.ts);
+ * k and v have KV heads, each shared by H / KV query heads.
  * Declines (false) when q, k or v is not in the heap (they are read in place, strided) or a row of
  * Tk scores does not fit a thread's workspace.
  */
-export function attentionWasm(q: HeadsView, k: HeadsView, v: HeadsView, dims: { B: number; H: number; Tq: number; Tk: number; D: number },
+export function attentionWasm(q: HeadsView, k: HeadsView, v: HeadsView, dims: { B: number; H: number; KV: number; Tq: number; Tk: number; D: number },
   scale: number, offset: number, lengths: readonly number[] | null, out: Float32Array): boolean {
   const ctx = wasmContext();
-  const { B, H, Tq, Tk, D } = dims;
+  const { B, H, KV, Tq, Tk, D } = dims;
   if (!ctx || Tk * 4 > workBytes(BLOCKING) || ![q, k, v].every((t) => ctx.heap.owns(t.data))) return false;
   const rows = B * H * Tq, size = rows * D;
   const at = (t: HeadsView) => t.data.byteOffset + t.offset * 4;
@@ -240,6 +241,7 @@ export function attentionWasm(q: HeadsView, k: HeadsView, v: HeadsView, dims: { 
       for (let i = 0; i < 3; i++) { a[12 + i] = q.strides[i]; a[15 + i] = k.strides[i]; a[18 + i] = v.strides[i]; }
       f[21] = scale;
       a[22] = lengths ? p[1] : 0;
+      a[23] = H / KV;
     },
   });
 }
