@@ -130,7 +130,7 @@ export function mountTrain(state: AppState): void {
         const r = await state.worker.request({ type: 'train', text: text.value, source: sourceName, options: opts });
         const threads = state.backend.name === 'cpu' ? ` · ${r.threads} thread${r.threads > 1 ? 's' : ''} (worker chunks: ${r.workerChunks})` : '';
         showInfo(status, `${r.stopped ? 'stopped after' : 'trained'} ${r.steps} steps in ${duration(r.seconds)} · validation loss ${curves.val[0]?.[1].toFixed(3)} → ${lastVal.toFixed(3)}${threads} · ${prepared}`);
-        chart.dataset.done = JSON.stringify({ steps: r.steps, workerChunks: r.workerChunks, threads: r.threads, tokensPerSecond: lastTokensPerSecond });
+        chart.dataset.done = JSON.stringify({ steps: r.steps, workerChunks: r.workerChunks, threads: r.threads, tokensPerSecond: lastTokensPerSecond, model: r.model.description });
         return r;
       });
       state.setModel(r.model); // outside the lock: the attention view redraws for the trained weights
