@@ -3,51 +3,27 @@
 // finite differences. Shapes are odd on purpose (tails of the 4-lane vectors, one row, causal offsets).
 import { describe, expect, it } from 'vitest';
 import {
-  adamwUpdate, causalSoftmax, cpu, crossEntropy, fromTypedArray, getBackend, layerNorm, linear, setMatmulKernel, softmax, tensor, type Backend, type Tensor, tidy, zeros,
+  adamwUpdate, causalSoftmax, cpu, crossEntropy, fromTypedArray, getBackend, layerNorm, linear, setMatmulKernel, softmax, tensor, type Backend, type Tensor, zeros,
 } from '../src/index.js';
 import { testBackends } from './helpers/backends.js';
 import { expectClose } from './helpers/close.js';
+import { expectSameResult, input, type Input, runOp, withoutFused } from './helpers/fused.js';
 import { gradcheck } from './helpers/gradcheck.js';
 import { floats } from './helpers/ref.js';
 
 /** The CPU backend with its fused kernels taken away: every op composes primitives. */
-const composed: Backend = Object.assign(Object.create(cpu) as Backend, {
-  name: 'cpu-composed',
-  softmaxRows: undefined, softmaxRowsBackward: undefined, layerNormRows: undefined, layerNormRowsBackward: undefined,
-  logSumExpRows: undefined, softmaxScaledRows: undefined, gelu: undefined, geluBackward: undefined, matmulBias: undefined, adamw: undefined,
-});
+const composed: Backend = withoutFused(cpu, 'cpu-composed');
 // (its unary kernel has no 'gelu' or 'geluGrad' either: GELU is composed from sigmoid, mul and add there)
 
-/** What the fused CPU kernels are compared with: the composed CPU ops, and every other test backend (WebGPU composes them too). */
+/** What the fused CPU kernels are compared with: the composed CPU ops, and every other test backend (WebGPU has its own fused kernels, which webgpu-fused.test.ts checks against WebGPU composed). */
 const others: Backend[] = [composed, ...testBackends().filter((b) => b !== 'cpu').map((b) => getBackend(b))];
 
-/** Runs f on inputs made on `backend`; returns the output and the inputs' gradients for upstream gradient w. */
-async function run(backend: Backend, f: (...xs: Tensor[]) => Tensor, inputs: { data: Float32Array; shape: number[]; grad?: boolean }[], seed = 7) {
-  const xs = inputs.map((i) => fromTypedArray(i.data, i.shape, { backend, requiresGrad: i.grad !== false }));
-  const result = tidy(() => {
-    const out = f(...xs);
-    out.backward(fromTypedArray(floats(out.size, seed, -1, 1), out.shape, { backend }));
-    return out;
-  });
-  const value = Array.from(await result.data());
-  const grads = await Promise.all(xs.map(async (x) => (x.grad ? Array.from(await x.grad.data()) : [])));
-  result.dispose();
-  xs.forEach((x) => x.dispose());
-  return { value, grads };
+async function expectSame(f: (...xs: Tensor[]) => Tensor, inputs: Input[], tol = { atol: 1e-6, rtol: 1e-5 }) {
+  const a = await runOp(cpu, f, inputs);
+  for (const other of others) expectSameResult(a, await runOp(other, f, inputs), tol, other.name);
 }
 
-async function expectSame(f: (...xs: Tensor[]) => Tensor, inputs: { data: Float32Array; shape: number[]; grad?: boolean }[], tol = { atol: 1e-6, rtol: 1e-5 }) {
-  const a = await run(cpu, f, inputs);
-  for (const other of others) {
-    const b = await run(other, f, inputs);
-    expectClose(a.value, b.value, tol, `value on ${other.name}`);
-    a.grads.forEach((g, i) => expectClose(g, b.grads[i], tol, `grad ${i} on ${other.name}`));
-  }
-}
-
-const input = (shape: number[], seed: number, lo = -3, hi = 3, grad = true) => ({ data: floats(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape, grad });
-
-describe(`fused (cpu) vs composed (cpu${testBackends().includes('webgpu') ? ', webgpu' : ''})`, () => {
+describe(`fused (cpu) vs composed (cpu)${testBackends().includes('webgpu') ? ' and webgpu' : ''}`, () => {
   it.each([[[3, 7]], [[2, 3, 5, 9]], [[1, 1]], [[4, 130]]])('softmax of %j', async (shape) => {
     await expectSame((x) => softmax(x, -1), [input(shape, 1)]);
   });
@@ -68,10 +44,10 @@ describe(`fused (cpu) vs composed (cpu${testBackends().includes('webgpu') ? ', w
     const be = getBackend(name) as Backend & Record<string, unknown>;
     const inputs = [input([5, 77], 27, -8, 8)];
     const f = (x: Tensor) => x.gelu();
-    const fused = await run(be, f, inputs);
+    const fused = await runOp(be, f, inputs);
     Object.assign(be, { gelu: undefined, geluBackward: undefined });
     try {
-      const plain = await run(be, f, inputs);
+      const plain = await runOp(be, f, inputs);
       expectClose(plain.value, fused.value, { atol: 1e-6, rtol: 1e-5 }, `value on ${name}`);
       expectClose(plain.grads[0], fused.grads[0], { atol: 1e-6, rtol: 1e-5 }, `grad on ${name}`);
     } finally {

@@ -3,14 +3,17 @@
 // (src/backends/webgpu/kernels) encoded into batched command buffers; read() is the only way back.
 // Errors the GPU reports asynchronously (out of memory, an out-of-range index, validation, a lost
 // device) are thrown by the next op or read.
-import type { AdamWParams, Backend, BinaryOp, MatmulLayout, ReduceOp, Storage, UnaryOp, View } from '../../backend.js';
+import type { AdamWParams, Backend, BinaryOp, CausalRows, MatmulLayout, ReduceOp, Storage, UnaryOp, View } from '../../backend.js';
 import { type DType, type TypedArray, typedArrayFor } from '../../dtype.js';
 import { INDEX_OPS, type KernelSpec, PipelineCache } from './kernel.js';
 import { adamw } from './kernels/adamw.js';
+import { logSumExpRows, softmaxScaledRows } from './kernels/cross-entropy.js';
 import { binary, copy, fill, gelu, geluBackward, unary, where } from './kernels/elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './kernels/indexing.js';
+import { layerNormRows, layerNormRowsBackward } from './kernels/layer-norm.js';
 import { matmul, type MatmulKind } from './kernels/matmul.js';
 import { reduce } from './kernels/reduce.js';
+import { softmaxRows, softmaxRowsBackward } from './kernels/softmax.js';
 import { topk } from './kernels/topk.js';
 import { BufferStore, STORAGE_USAGE, type WebGPUMemory } from './buffers.js';
 import { CommandQueue } from './queue.js';
@@ -287,8 +290,42 @@ export class WebGPUBackend implements Backend, Runner {
     adamw(this, this.gpu(param, 'adamw'), this.gpu(grad, 'adamw'), this.gpu(m, 'adamw'), this.gpu(v, 'adamw'), p);
   }
 
-  // ---- fused kernels ----
+  // ---- fused kernels (all of FusedKernels but attention; each runs whenever asked) ----
 
+  matmulBias(a: Storage, b: Storage, bias: Storage, biasOffset: number, out: Storage, layout: MatmulLayout): boolean {
+    matmul(this, this.matmulKind, this.f32(a, 'linear'), this.f32(b, 'linear'), this.f32(out, 'linear'), layout, this.f32(bias, 'linear'), biasOffset);
+    return true;
+  }
+  softmaxRows(x: Storage, xOffset: number, rows: number, n: number, scale: number, causal: CausalRows | null, out: Storage): boolean {
+    softmaxRows(this, this.f32(x, 'softmax'), xOffset, rows, n, scale, causal, this.f32(out, 'softmax'));
+    return true;
+  }
+  softmaxRowsBackward(y: Storage, g: Storage, gOffset: number, rows: number, n: number, scale: number, dx: Storage): boolean {
+    softmaxRowsBackward(this, this.f32(y, 'softmax'), this.f32(g, 'softmax'), gOffset, rows, n, scale, this.f32(dx, 'softmax'));
+    return true;
+  }
+  layerNormRows(x: Storage, xOffset: number, rows: number, n: number, w: Storage | null, b: Storage | null, eps: number,
+    out: Storage, mean: Storage, rstd: Storage): boolean {
+    const op = 'layerNorm';
+    layerNormRows(this, this.f32(x, op), xOffset, rows, n, w && this.f32(w, op), b && this.f32(b, op), eps, this.f32(out, op), this.f32(mean, op), this.f32(rstd, op));
+    return true;
+  }
+  layerNormRowsBackward(x: Storage, xOffset: number, w: Storage | null, g: Storage, gOffset: number, mean: Storage, rstd: Storage,
+    rows: number, n: number, dx: Storage, dw: Storage | null, db: Storage | null): boolean {
+    const op = 'layerNorm';
+    layerNormRowsBackward(this, this.f32(x, op), xOffset, w && this.f32(w, op), this.f32(g, op), gOffset, this.f32(mean, op), this.f32(rstd, op),
+      rows, n, this.f32(dx, op), dw && this.f32(dw, op), db && this.f32(db, op));
+    return true;
+  }
+  logSumExpRows(x: Storage, xOffset: number, rows: number, n: number, lse: Storage): boolean {
+    logSumExpRows(this, this.f32(x, 'crossEntropy'), xOffset, rows, n, this.f32(lse, 'crossEntropy'));
+    return true;
+  }
+  softmaxScaledRows(x: Storage, xOffset: number, lse: Storage, scale: Storage, rows: number, n: number, out: Storage): boolean {
+    const op = 'crossEntropy';
+    softmaxScaledRows(this, this.f32(x, op), xOffset, this.f32(lse, op), this.f32(scale, op), rows, n, this.f32(out, op));
+    return true;
+  }
   gelu(x: Storage, xOffset: number, n: number, out: Storage): boolean {
     gelu(this, this.gpu(x, 'gelu'), xOffset, n, this.gpu(out, 'gelu'));
     return true;
@@ -296,6 +333,11 @@ export class WebGPUBackend implements Backend, Runner {
   geluBackward(x: Storage, xOffset: number, g: Storage, gOffset: number, n: number, dx: Storage): boolean {
     geluBackward(this, this.gpu(x, 'gelu'), xOffset, this.gpu(g, 'gelu'), gOffset, n, this.gpu(dx, 'gelu'));
     return true;
+  }
+
+  private f32(s: Storage, op: string): GpuStorage {
+    if (s.dtype !== 'float32') throw new TypeError(`webgpu ${op}: expected a float32 tensor, got ${s.dtype}`);
+    return this.gpu(s, op);
   }
 
   private index(s: Storage, op: string): GpuStorage {

@@ -1,7 +1,8 @@
 // Batched matmul: out (batch, m, n) = A (m, k) @ B (k, n), with A and/or B read transposed in
 // place (flags in the layout, different index math in the WGSL, no copies) and a batch stride of
 // 0 broadcasting one matrix. A workgroup computes a 64 x 64 tile of out, each of its 16 x 16
-// threads a 4 x 4 block held in registers. Two ways to feed them:
+// threads a 4 x 4 block held in registers; with a bias (n), a Linear layer's, each thread adds it
+// to its block as it stores it (the fused matmulBias: no second pass over out). Two ways to feed them:
 //  - 'tiled': A and B tiles staged through workgroup memory (what a real GPU wants);
 //  - 'registers': every thread reads its rows/columns from global memory (faster on lavapipe,
 //    where workgroup barriers are expensive in software).
@@ -16,7 +17,16 @@ const TILE = 64, BK = 16;
 const aIndex = (transA: boolean, i: string, p: string) => (transA ? `aBase + (${p}) * P.m + (${i})` : `aBase + (${i}) * P.k + (${p})`);
 const bIndex = (transB: boolean, p: string, j: string) => (transB ? `bBase + (${j}) * P.k + (${p})` : `bBase + (${p}) * P.n + (${j})`);
 
-const PARAMS = [['m', 'u32'], ['n', 'u32'], ['k', 'u32'], ['aOff', 'u32'], ['bOff', 'u32'], ['aBS', 'u32'], ['bBS', 'u32'], ['batchBase', 'u32']] as const;
+const PARAMS = [['m', 'u32'], ['n', 'u32'], ['k', 'u32'], ['aOff', 'u32'], ['bOff', 'u32'], ['aBS', 'u32'], ['bBS', 'u32'], ['batchBase', 'u32'], ['biasOff', 'u32']] as const;
+
+const buffers = (bias: boolean): KernelSpec['buffers'] => [
+  { name: 'a', type: 'f32', access: 'read' }, { name: 'b', type: 'f32', access: 'read' },
+  ...(bias ? [{ name: 'bias', type: 'f32' as const, access: 'read' as const }] : []),
+  { name: 'out', type: 'f32', access: 'write' },
+];
+
+/** Stores acc[r][c] at (row, col), plus the column's bias when there is one. */
+const store = (bias: boolean) => `if (row < P.m && col < P.n) { st_out(oBase + row * P.n + col, acc[r][c]${bias ? ' + ld_bias(P.biasOff + col)' : ''}); }`;
 
 const PROLOGUE = `
   let batch = wg.z + P.batchBase;
@@ -25,13 +35,13 @@ const PROLOGUE = `
   let oBase = batch * P.m * P.n;
   var acc: array<vec4f, 4>;`;
 
-function tiledSpec(transA: boolean, transB: boolean): KernelSpec {
+function tiledSpec(transA: boolean, transB: boolean, bias: boolean): KernelSpec {
   // global → workgroup loads walk the operand's contiguous axis across neighbouring threads
   const aMap = transA ? ['e % 64u', 'e / 64u'] : ['e / 16u', 'e % 16u']; // [row, p]
   const bMap = transB ? ['e / 16u', 'e % 16u'] : ['e % 64u', 'e / 64u']; // [col, p]
   return {
-    key: `matmul_tiled_${+transA}${+transB}`,
-    buffers: [{ name: 'a', type: 'f32', access: 'read' }, { name: 'b', type: 'f32', access: 'read' }, { name: 'out', type: 'f32', access: 'write' }],
+    key: `matmul_tiled_${+transA}${+transB}${bias ? '_bias' : ''}`,
+    buffers: buffers(bias),
     params: PARAMS,
     workgroup: [16, 16, 1],
     module: () => `var<workgroup> As: array<f32, ${TILE * BK}>; // [p * 64 + row]\nvar<workgroup> Bs: array<f32, ${TILE * BK}>; // [p * 64 + col]`,
@@ -63,16 +73,16 @@ function tiledSpec(transA: boolean, transB: boolean): KernelSpec {
     let row = tileRow + lid.y + 16u * r;
     for (var c = 0u; c < 4u; c = c + 1u) {
       let col = tileCol + lid.x + 16u * c;
-      if (row < P.m && col < P.n) { st_out(oBase + row * P.n + col, acc[r][c]); }
+      ${store(bias)}
     }
   }`,
   };
 }
 
-function registersSpec(transA: boolean, transB: boolean): KernelSpec {
+function registersSpec(transA: boolean, transB: boolean, bias: boolean): KernelSpec {
   return {
-    key: `matmul_registers_${+transA}${+transB}`,
-    buffers: [{ name: 'a', type: 'f32', access: 'read' }, { name: 'b', type: 'f32', access: 'read' }, { name: 'out', type: 'f32', access: 'write' }],
+    key: `matmul_registers_${+transA}${+transB}${bias ? '_bias' : ''}`,
+    buffers: buffers(bias),
     params: PARAMS,
     workgroup: [16, 16, 1],
     body: () => `${PROLOGUE}
@@ -94,19 +104,21 @@ function registersSpec(transA: boolean, transB: boolean): KernelSpec {
     let row = row0 + r;
     for (var c = 0u; c < 4u; c = c + 1u) {
       let col = col0 + c;
-      if (row < P.m && col < P.n) { st_out(oBase + row * P.n + col, acc[r][c]); }
+      ${store(bias)}
     }
   }`,
   };
 }
 
-export function matmul(r: Runner, kind: MatmulKind, a: GpuStorage, b: GpuStorage, out: GpuStorage, l: MatmulLayout): void {
+/** out = A @ B (+ bias (n) from biasOffset, added to every row of every batch matrix). */
+export function matmul(r: Runner, kind: MatmulKind, a: GpuStorage, b: GpuStorage, out: GpuStorage, l: MatmulLayout, bias: GpuStorage | null = null, biasOffset = 0): void {
   const gx = Math.ceil(l.n / TILE), gy = Math.ceil(l.m / TILE);
   if (gx === 0 || gy === 0 || l.batch === 0) return;
   if (gx > r.maxGrid || gy > r.maxGrid) throw new Error(`webgpu matmul: ${l.m} x ${l.n} output is too large for one dispatch (at most ${r.maxGrid * TILE} rows and columns)`);
-  const spec = (kind === 'tiled' ? tiledSpec : registersSpec)(l.transA, l.transB);
+  const spec = (kind === 'tiled' ? tiledSpec : registersSpec)(l.transA, l.transB, bias !== null);
+  const buffers = bias ? [a, b, bias, out] : [a, b, out];
   for (let base = 0; base < l.batch; base += r.maxGrid) {
     const gz = Math.min(r.maxGrid, l.batch - base);
-    r.run(spec, [a, b, out], [l.m, l.n, l.k, l.aOffset, l.bOffset, l.aBatchStride, l.bBatchStride, base], [gx, gy, gz]);
+    r.run(spec, buffers, [l.m, l.n, l.k, l.aOffset, l.bOffset, l.aBatchStride, l.bBatchStride, base, biasOffset], [gx, gy, gz]);
   }
 }
