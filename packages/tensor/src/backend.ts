@@ -86,6 +86,8 @@ export interface FusedKernels {
 export interface Backend extends FusedKernels {
   readonly name: string;
   alloc(size: number, dtype: DType): Storage;            // zero-filled
+  /** Contents unspecified: for an output that the kernel about to run writes in full (skips the zero-fill). Optional. */
+  allocUninit?(size: number, dtype: DType): Storage;
   fromArray(data: TypedArray): Storage;                   // copies
   read(storage: Storage): Promise<TypedArray>;            // a copy
   readSync?(storage: Storage): TypedArray;                // CPU-like backends only; may alias

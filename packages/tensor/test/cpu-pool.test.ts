@@ -48,3 +48,27 @@ describe('cpu storage reuse', () => {
     expect(backend.pooled()).toBe(heapFree);
   });
 });
+
+describe('outputs allocated without the zero-fill', () => {
+  it('are written in full by their kernels: blocks poisoned with NaN leave no trace', async () => {
+    const { add, cat, fromTypedArray: from, gather, indexSelect, linear, matmul, softmax, sum, tensor } = await import('../src/index.js');
+    const n = 96;
+    // every output below is n x n float32 (or n, or 2n x n) or int32: poison blocks of those sizes, then free them for reuse
+    const poison = () => {
+      for (const size of [n, n * n, 2 * n * n]) for (let i = 0; i < 4; i++) from(new Float32Array(size).fill(Number.NaN), [size]).dispose();
+    };
+    const a = from(Float32Array.from({ length: n * n }, (_, i) => (i % 7) - 3), [n, n]);
+    const b = from(Float32Array.from({ length: n * n }, (_, i) => (i % 5) - 2), [n, n]);
+    const idx = tensor(Int32Array.from({ length: n }, (_, i) => (i * 7) % n), { shape: [n] });
+    const outs: [string, () => { dataSync(): ArrayLike<number> }][] = [
+      ['add', () => add(a, b)], ['exp', () => a.exp()], ['matmul', () => matmul(a, b)], ['linear', () => linear(a, b, from(new Float32Array(n).fill(1), [n]))],
+      ['softmax', () => softmax(a, -1)], ['cat', () => cat([a, b], 0)], ['transpose copy', () => a.transpose(0, 1).contiguous()],
+      ['sum', () => sum(a, 1)], ['indexSelect', () => indexSelect(a, 0, idx)], ['gather', () => gather(a, 1, tensor(Int32Array.from({ length: n * n }, (_, i) => i % n), { shape: [n, n] }))],
+    ];
+    for (const [name, op] of outs) {
+      poison();
+      const data = op().dataSync();
+      expect(Array.from(data).some((v) => Number.isNaN(v)), name).toBe(false);
+    }
+  });
+});

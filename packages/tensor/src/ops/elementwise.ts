@@ -5,7 +5,7 @@ import type { DType } from '../dtype.js';
 import { tidy } from '../memory.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { asTensor, checkDTypes, checkFloat, dense, empty, opScope, sameBackend, sumToShape } from './util.js';
+import { asTensor, checkDTypes, checkFloat, dense, empty, opScope, sameBackend, sumToShape, uninit } from './util.js';
 
 function broadcastView(t: Tensor, shape: readonly number[]): Tensor {
   return new Tensor(t.storage, shape, broadcastStrides(t.shape, t.strides, shape), t.offset);
@@ -15,7 +15,7 @@ function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType?: DType): Ten
   const backend = sameBackend(op, a, b);
   checkDTypes(op, a, b);
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = empty(backend, shape, outDType ?? a.dtype);
+  const out = uninit(backend, shape, outDType ?? a.dtype);
   const av = broadcastView(a, shape), bv = broadcastView(b, shape);
   backend.binary(op, av, bv, out.storage);
   av.dispose();
@@ -31,7 +31,7 @@ function floatKernel(op: UnaryOp, x: Tensor): Tensor {
 
 export function unaryKernel(op: UnaryOp, x: Tensor, outDType: DType = x.dtype): Tensor {
   x.assertAlive(op);
-  const out = empty(x.backend, x.shape, outDType);
+  const out = uninit(x.backend, x.shape, outDType);
   x.backend.unary(op, x, out.storage);
   return out;
 }
@@ -170,7 +170,7 @@ export function gelu(x: Tensor): Tensor {
   let out: Tensor | null = null;
   if (be.gelu && x.size > 0) {
     const c = packed(x);
-    out = empty(be, x.shape, 'float32');
+    out = uninit(be, x.shape, 'float32');
     if (!be.gelu(c.storage, c.offset, x.size, out.storage)) { out.dispose(); out = null; }
     if (c !== x) c.dispose();
   }
@@ -184,7 +184,7 @@ function geluBackward(x: Tensor, g: Tensor): Tensor {
   const be = x.backend;
   if (be.geluBackward && x.size > 0) {
     const xp = packed(x), gp = packed(g); // freed by backward with the rule's other temporaries
-    const dx = empty(be, x.shape, 'float32');
+    const dx = uninit(be, x.shape, 'float32');
     if (be.geluBackward(xp.storage, xp.offset, gp.storage, gp.offset, x.size, dx.storage)) return dx;
     dx.dispose();
   }
@@ -224,7 +224,7 @@ function whereKernel(cond: Tensor, ta: Tensor, tb: Tensor): Tensor {
   const backend = sameBackend('where', cond, ta, tb);
   checkDTypes('where', ta, tb);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, ta.shape), tb.shape);
-  const out = empty(backend, shape, ta.dtype);
+  const out = uninit(backend, shape, ta.dtype);
   const views = [cond, ta, tb].map((t) => broadcastView(t, shape));
   backend.where(views[0], views[1], views[2], out.storage);
   views.forEach((v) => v.dispose());

@@ -8,7 +8,7 @@ import { Tensor } from '../tensor.js';
 import { mul, sub } from './elementwise.js';
 import { clone } from './movement.js';
 import { mean as meanOf, sum } from './reduce.js';
-import { dense, empty } from './util.js';
+import { dense, empty, uninit } from './util.js';
 
 /** x itself when contiguous, else a contiguous copy that is not part of the graph. */
 const packed = (x: Tensor): Tensor => (x.isContiguous ? x : noGrad(() => clone(x)));
@@ -20,7 +20,7 @@ export function softmaxFused(x: Tensor, scale: number, causal: CausalRows | null
   if (!be.softmaxRows || x.size === 0) return null;
   const n = x.shape[x.ndim - 1], rows = x.size / n;
   const c = packed(x);
-  const out = empty(be, x.shape, 'float32');
+  const out = uninit(be, x.shape, 'float32');
   const ok = be.softmaxRows(c.storage, c.offset, rows, n, scale, causal, out.storage);
   release(c, x);
   if (!ok) { out.dispose(); return null; }
@@ -30,7 +30,7 @@ export function softmaxFused(x: Tensor, scale: number, causal: CausalRows | null
 /** dx = scale · y ⊙ (g − Σ g ⊙ y): fused, or composed from primitives. */
 function softmaxBackward(be: Backend, y: Tensor, g: Tensor, rows: number, n: number, scale: number): Tensor {
   const gc = packed(g);
-  const dx = empty(be, y.shape, 'float32');
+  const dx = uninit(be, y.shape, 'float32');
   const ok = be.softmaxRowsBackward?.(y.storage, gc.storage, gc.offset, rows, n, scale, dx.storage) === true;
   release(gc, g);
   if (ok) return dx;
@@ -44,8 +44,8 @@ export function layerNormFused(x: Tensor, weight: Tensor | null, bias: Tensor | 
   if (!be.layerNormRows || x.size === 0) return null;
   const n = x.shape[x.ndim - 1], rows = x.size / n;
   const c = packed(x), w = weight && packed(weight), b = bias && packed(bias);
-  const out = empty(be, x.shape, 'float32');
-  const mean = empty(be, [rows, 1], 'float32'), rstd = empty(be, [rows, 1], 'float32');
+  const out = uninit(be, x.shape, 'float32');
+  const mean = uninit(be, [rows, 1], 'float32'), rstd = uninit(be, [rows, 1], 'float32');
   const ok = be.layerNormRows(c.storage, c.offset, rows, n, w?.storage ?? null, b?.storage ?? null, eps, out.storage, mean.storage, rstd.storage);
   if (b) release(b, bias!);
   if (!ok) {
@@ -64,7 +64,7 @@ export function layerNormFused(x: Tensor, weight: Tensor | null, bias: Tensor | 
 function layerNormBackward(be: Backend, x: Tensor, w: Tensor | null, g: Tensor, mean: Tensor, rstd: Tensor, rows: number, n: number,
   wantW: boolean, wantB: boolean): { dx: Tensor; dw: Tensor | null; db: Tensor | null } {
   const gc = packed(g);
-  const dx = empty(be, x.shape, 'float32');
+  const dx = uninit(be, x.shape, 'float32');
   const dw = wantW ? empty(be, [n], 'float32') : null, db = wantB ? empty(be, [n], 'float32') : null;
   const ok = be.layerNormRowsBackward?.(x.storage, x.offset, w?.storage ?? null, gc.storage, gc.offset, mean.storage, rstd.storage,
     rows, n, dx.storage, dw?.storage ?? null, db?.storage ?? null) === true;
@@ -85,7 +85,7 @@ export function logSumExpFused(x: Tensor): Tensor | null {
   if (!be.logSumExpRows || x.size === 0) return null;
   const n = x.shape[x.ndim - 1], rows = x.size / n;
   const c = packed(x);
-  const lse = empty(be, [rows, 1], 'float32');
+  const lse = uninit(be, [rows, 1], 'float32');
   const ok = be.logSumExpRows(c.storage, c.offset, rows, n, lse.storage);
   release(c, x);
   if (ok) return lse;
@@ -99,7 +99,7 @@ export function softmaxScaledFused(x: Tensor, lse: Tensor, scale: Tensor): Tenso
   if (!be.softmaxScaledRows) return null;
   const n = x.shape[x.ndim - 1], rows = x.size / n;
   const c = packed(x), l = dense(lse), s = dense(scale);
-  const out = empty(be, x.shape, 'float32');
+  const out = uninit(be, x.shape, 'float32');
   const ok = be.softmaxScaledRows(c.storage, c.offset, l.storage, s.storage, rows, n, out.storage);
   release(c, x);
   release(l, lse);

@@ -5,7 +5,7 @@ import { normalizeDim, numel, shapeStr } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { where } from './elementwise.js';
 import { contiguous, reshape, transpose } from './movement.js';
-import { dense as denseTensor, empty, opScope, sameBackend } from './util.js';
+import { dense as denseTensor, empty, opScope, sameBackend, uninit } from './util.js';
 
 function checkIndexTensor(op: string, index: Tensor): void {
   if (index.dtype !== 'int32') throw new TypeError(`${op}: index must be an int32 tensor, got ${index.dtype} ${shapeStr(index.shape)}`);
@@ -26,7 +26,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return opScope([x], () => {
     const xc = contiguous(x), ic = contiguous(index);
     const shape = x.shape.map((s, i) => (i === d ? n : s));
-    const out = empty(backend, shape, x.dtype);
+    const out = uninit(backend, shape, x.dtype);
     backend.indexSelect(dense(xc), dense(ic), outer, size, inner, n, out.storage);
     return record(out, 'indexSelect', [x], (g) => {
       const gx = empty(backend, x.shape, g.dtype);
@@ -48,7 +48,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const n = index.shape[d];
   return opScope([x], () => {
     const ic = contiguous(index);
-    const out = empty(backend, index.shape, x.dtype);
+    const out = uninit(backend, index.shape, x.dtype);
     backend.gather(dense(contiguous(x)), dense(ic), outer, size, inner, n, out.storage);
     return record(out, 'gather', [x], (g) => {
       const gx = empty(backend, x.shape, g.dtype);

@@ -8,7 +8,7 @@ import { add } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { reshape, transpose } from './movement.js';
 import { sum } from './reduce.js';
-import { checkFloat, dense, empty, opScope, sameBackend } from './util.js';
+import { checkFloat, dense, opScope, sameBackend, uninit } from './util.js';
 
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   const be = sameBackend('linear', x, weight, ...(bias ? [bias] : []));
@@ -22,7 +22,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     if (!bias || !be.matmulBias || x.ndim < 2 || !x.isContiguous || !weight.isContiguous || x.size === 0) return composed();
     const rows = x.size / inF;
     const b = dense(bias);
-    const out = empty(be, [...x.shape.slice(0, -1), outF], 'float32');
+    const out = uninit(be, [...x.shape.slice(0, -1), outF], 'float32');
     const ok = be.matmulBias(x.storage, weight.storage, b.storage, 0, out.storage, {
       batch: 1, m: rows, k: inF, n: outF, aOffset: x.offset, bOffset: weight.offset, transA: false, transB: true, aBatchStride: 0, bBatchStride: 0,
     });

@@ -5,7 +5,7 @@ import type { Backend, MatmulLayout } from '../backend.js';
 import { broadcastShapes, numel, shapeStr } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { clone, expand, reshape, squeeze, transpose, unsqueeze } from './movement.js';
-import { checkFloat, empty, opScope, sameBackend, sumToShape } from './util.js';
+import { checkFloat, opScope, sameBackend, sumToShape, uninit } from './util.js';
 
 /** How the kernel can read the last two dims (r, c) of t: plain row-major, transposed, or not at all. */
 function matrixLayout(t: Tensor): 'plain' | 'trans' | null {
@@ -61,7 +61,7 @@ function matmulViews(backend: Backend, a: Tensor, b: Tensor): Tensor {
   const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const av = readable(expand(a, [...batchShape, m, k]));
   const bv = readable(expand(b, [...batchShape, k, n]));
-  const out = empty(backend, [...batchShape, m, n], 'float32');
+  const out = uninit(backend, [...batchShape, m, n], 'float32');
   const layout: MatmulLayout = {
     batch: numel(batchShape), m, k, n,
     aOffset: av.offset, bOffset: bv.offset,

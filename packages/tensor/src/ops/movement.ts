@@ -3,7 +3,7 @@
 import { record } from '../autograd.js';
 import { contiguousStrides, normalizeDim, numel, shapeStr } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { empty, opScope, sumToShape } from './util.js';
+import { empty, opScope, sumToShape, uninit } from './util.js';
 
 function viewOf(x: Tensor, shape: readonly number[], strides: readonly number[], offset = x.offset): Tensor {
   x.assertAlive('view');
@@ -34,7 +34,7 @@ export function contiguous(x: Tensor): Tensor {
 /** A contiguous copy. */
 export function clone(x: Tensor): Tensor {
   x.assertAlive('clone');
-  const out = empty(x.backend, x.shape, x.dtype);
+  const out = uninit(x.backend, x.shape, x.dtype);
   x.backend.copy(x, out);
   return record(out, 'clone', [x], (g) => [g]);
 }
@@ -154,7 +154,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   const shape = [...first.shape];
   shape[d] = tensors.reduce((n, t) => n + t.shape[d], 0);
-  const out = empty(first.backend, shape, first.dtype);
+  const out = uninit(first.backend, shape, first.dtype);
   let at = 0;
   for (const t of tensors) {
     const window = viewOf(out, t.shape, out.strides, at * out.strides[d]);

@@ -7,7 +7,7 @@ import { normalizeDim, normalizeDims, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { div, eq, mul, sub } from './elementwise.js';
 import { contiguous, expand, reshape } from './movement.js';
-import { checkFloat, empty, opScope } from './util.js';
+import { checkFloat, empty, opScope, uninit } from './util.js';
 
 /** Reduces one dim, keeping it as size 1. */
 function reduceDim(op: ReduceOp, x: Tensor, dim: number): Tensor {
@@ -15,7 +15,7 @@ function reduceDim(op: ReduceOp, x: Tensor, dim: number): Tensor {
   const outer = numel(x.shape.slice(0, dim)), size = x.shape[dim], inner = numel(x.shape.slice(dim + 1));
   if (size === 0) throw new Error(`${op}: cannot reduce over an empty dim (dim ${dim} of shape [${x.shape.join(', ')}])`);
   const shape = x.shape.map((d, i) => (i === dim ? 1 : d));
-  const out = empty(x.backend, shape, op === 'argmax' || op === 'argmin' ? 'int32' : x.dtype);
+  const out = uninit(x.backend, shape, op === 'argmax' || op === 'argmin' ? 'int32' : x.dtype);
   x.backend.reduce(op, c.storage, c.offset, outer, size, inner, out.storage);
   if (c !== x) c.dispose();
   return out;

@@ -19,8 +19,17 @@ export function opScope<T extends Tensor | Tensor[] | { values: Tensor; indices:
   return graphScope(fn);
 }
 
+/** A zero-filled tensor. */
 export function empty(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(backend.alloc(numel(shape), dtype), shape);
+}
+
+/**
+ * A tensor for a kernel that writes every element of it: the backend may skip the zero-fill
+ * (measured: zeroing fresh outputs was 11% of a GPT-2 124M training step on the CPU).
+ */
+export function uninit(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(backend.allocUninit ? backend.allocUninit(numel(shape), dtype) : backend.alloc(numel(shape), dtype), shape);
 }
 
 export function sameBackend(op: string, ...ts: Tensor[]): Backend {
@@ -66,7 +75,7 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 /** A contiguous tensor at offset 0 that owns exactly its elements (what in-place kernels need). */
 export function dense(t: Tensor): Tensor {
   if (t.isContiguous && t.offset === 0 && t.storage.size === t.size) return t;
-  const out = empty(t.backend, t.shape, t.dtype);
+  const out = uninit(t.backend, t.shape, t.dtype);
   t.backend.copy(t, out);
   return out;
 }

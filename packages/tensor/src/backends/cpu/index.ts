@@ -110,6 +110,14 @@ export class CpuBackend implements Backend {
     reused?.fill(0);
     return this.track(new CpuStorage(this, reused ?? typedArrayFor(dtype, size)));
   }
+  /** alloc without the zero-fill: for outputs a kernel writes in full. */
+  allocUninit(size: number, dtype: DType): Storage {
+    if (dtype === 'float32') {
+      const s = this.inHeap(size, () => {});
+      if (s) return s;
+    }
+    return this.track(new CpuStorage(this, this.take(dtype, size) ?? typedArrayFor(dtype, size)));
+  }
   fromArray(data: TypedArray): Storage {
     const dtype: DType = data instanceof Float32Array ? 'float32' : 'int32';
     if (dtype === 'float32') {

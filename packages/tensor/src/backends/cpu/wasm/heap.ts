@@ -3,17 +3,22 @@
 // views would be detached), and so do the threads' workspaces, kept matrices and per-call scratch.
 // A kernel reads and writes a storage that lives here in place: nothing is copied per call.
 //
-// Blocks come in size classes (multiples of 64 bytes up to 4 KiB, then 8 classes per power of two,
-// so at most 12.5% is lost to rounding). A freed block waits on its class's list for the next
+// Blocks come in size classes (multiples of 64 bytes up to 4 KiB, then 8 classes per power of two
+// up to 4 MiB, so at most 12.5% is lost to rounding, then multiples of 64 KiB). A freed block waits on its class's list for the next
 // request of that class: a training step asks for the same sizes every time. WebAssembly cannot
 // give pages back, so the memory never shrinks; `limit` caps it, and past the cap (or the 4 GiB of
 // a 32-bit memory) `alloc` answers -1 and the caller keeps its data somewhere else.
 import { PAGE_BYTES, align64 } from './job.js';
 
+/** Above this, classes are 64 KiB apart (at most 1.6% lost): the largest tensors (embeddings, logits) are few, and each size recurs. */
+const FINE_ABOVE = 4 * 2 ** 20;
+const FINE_STEP = 65536;
+
 /** The size class a request of `bytes` is served from. */
 export function classBytes(bytes: number): number {
   const b = Math.max(64, align64(bytes));
   if (b <= 4096) return b;
+  if (b > FINE_ABOVE) return Math.ceil(b / FINE_STEP) * FINE_STEP;
   const step = 2 ** Math.floor(Math.log2(b)) / 8;
   return Math.ceil(b / step) * step;
 }
@@ -21,6 +26,7 @@ export function classBytes(bytes: number): number {
 /** The largest size class not above `bytes` (a multiple of 64, at least 64). */
 function largestClassBelow(bytes: number): number {
   if (bytes <= 4096) return bytes;
+  if (bytes > FINE_ABOVE) return Math.max(FINE_ABOVE, Math.floor(bytes / FINE_STEP) * FINE_STEP);
   const p = 2 ** Math.floor(Math.log2(bytes)), step = p / 8;
   return Math.floor(bytes / step) * step;
 }

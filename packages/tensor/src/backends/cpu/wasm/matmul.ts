@@ -9,7 +9,7 @@ import { BLOCKING, planChunks } from './plan.js';
 import { type GemmInstance, type KernelKind, instantiateAsync, instantiateSync, nodeBuiltin } from './runtime.js';
 import { GemmThreadPool } from './threads.js';
 import { profileAdd, profiling } from '../../../profile.js';
-import { Heap } from './heap.js';
+import { Heap, type HeapStats } from './heap.js';
 import { releaseScratch, residentMatrix, resetResident, takeScratch } from './resident.js';
 
 export type { MatmulArgs } from './args.js';
@@ -89,14 +89,19 @@ export function matmulInfo(): { simd: boolean; relaxedSimd: boolean; threads: nu
 
 /**
  * Caps the WebAssembly memory the CPU kernels and tensors' storages may use (default: as much as
- * the memory can grow to, 4 GiB in 32-bit WebAssembly). Storages stop at a quarter of the cap (at
- * most 1 GiB) below it, which is left for kernels' scratch; past that, new storages are plain
- * arrays that each kernel call copies in and out (slower, and tested).
+ * the memory can grow to, 4 GiB in 32-bit WebAssembly). Storages stop a quarter of the cap (at most
+ * 512 MiB) below it, which is left for kernels' scratch; past that, new storages are plain arrays
+ * that each kernel call copies in and out (slower, and tested).
  */
 export function setHeapLimit(bytes: number): void {
   if (!(bytes > 0)) throw new RangeError(`setHeapLimit: expected a positive number of bytes, got ${bytes}`);
   heapLimit = bytes;
   if (heap && gemm) heap.limit = Math.min(bytes, gemm.maxBytes);
+}
+
+/** What the kernels' heap holds (bytes in use, free for reuse, claimed), and its limit; null before WebAssembly loads. */
+export function heapStats(): (HeapStats & { limit: number; shared: boolean }) | null {
+  return heap && gemm ? { ...heap.stats(), limit: heap.limit, shared: gemm.shared } : null;
 }
 
 /** The kernels' heap, loading the module on first use (null without WebAssembly). */
@@ -113,9 +118,13 @@ export function storageHeap(): Heap | null {
   return g?.shared ? heap : null;
 }
 
-/** Bytes that storages leave free below the heap's limit, for kernels' scratch. */
+/**
+ * Bytes that storages leave free below the heap's limit, for the scratch of kernels whose operands
+ * are plain arrays (storages past the limit): a GPT-2 logits product copies ~260 MB. A call whose
+ * scratch still does not fit computes without WebAssembly.
+ */
 export function storageReserve(h: Heap): number {
-  return Math.min(2 ** 30, h.limit / 4);
+  return Math.min(2 ** 29, h.limit / 4);
 }
 
 /** Byte address of the workspaces of `threads` threads (thread t's at + t * workBytes). */
@@ -153,8 +162,8 @@ export function matmulF32(args: MatmulArgs): void {
     return;
   }
   const g = kernel();
-  if (g && heap) matmulWasm(g, heap, args);
-  else if (args.bias) {
+  if (g && heap && matmulWasm(g, heap, args)) return;
+  if (args.bias) {
     const bias = args.bias;
     matmulJs({ ...args, bias: undefined });
     for (let r = 0, o = outOffset; r < batch * m; r++) for (let j = 0; j < n; j++, o++) out[o] += bias[j];
@@ -164,7 +173,8 @@ export function matmulF32(args: MatmulArgs): void {
 /** Where an operand is in the heap: in place when it lives there, else at its copy in the call's scratch. */
 interface Placed { ptr: number; batchStride: number }
 
-function matmulWasm(g: GemmInstance, h: Heap, x: MatmulArgs): void {
+/** False when the memory has no room for the copies of operands that are not in it. */
+function matmulWasm(g: GemmInstance, h: Heap, x: MatmulArgs): boolean {
   const { batch, m, k, n } = x;
   const plan = planChunks(pool ? threads : 1, batch, m, k, n);
   const active = plan.nChunks > 1 ? threads - 1 : 0;
@@ -178,13 +188,14 @@ function matmulWasm(g: GemmInstance, h: Heap, x: MatmulArgs): void {
   let kept = !bIn && x.bResident && bCount === 1 ? residentMatrix(h, x.b, x.bOffset, k * n, x.bResident) : -1;
   const aBytes = aIn ? 0 : align64(aCount * m * k * 4), cBytes = cIn ? 0 : align64(batch * m * n * 4);
   const bBytes = () => (bIn || kept >= 0 ? 0 : align64(bCount * k * n * 4));
-  let scratch = takeScratch(h, aBytes + bBytes() + cBytes, 'matmul');
-  if (scratch.dropped && kept >= 0) {
+  let scratch = takeScratch(h, aBytes + bBytes() + cBytes);
+  if (scratch?.dropped && kept >= 0) {
     // the kept B gave its room to the scratch: copy it like the rest
     releaseScratch(h, scratch);
     kept = -1;
-    scratch = takeScratch(h, aBytes + bBytes() + cBytes, 'matmul');
+    scratch = takeScratch(h, aBytes + bBytes() + cBytes);
   }
+  if (!scratch) return false;
   try {
     const { heap: mem, ctl } = memoryViews(g.memory);
     const place = (src: Float32Array, offset: number, stride: number, count: number, size: number, inHeap: boolean, at: number): Placed => {
@@ -223,6 +234,7 @@ function matmulWasm(g: GemmInstance, h: Heap, x: MatmulArgs): void {
     }
     copiedBytes += (aIn ? 0 : aCount * m * k * 4) + (bIn || kept >= 0 ? 0 : bCount * k * n * 4) + (cIn ? 0 : cLen * 4 * (x.accumulate ? 2 : 1));
     if (timed && copyMs > 0) profileAdd('matmul copies (part)', copyMs);
+    return true;
   } finally {
     releaseScratch(h, scratch);
   }

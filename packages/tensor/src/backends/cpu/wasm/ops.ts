@@ -62,7 +62,8 @@ function run(job: Job): boolean {
     bytes += align64(o.size * 4);
     return at;
   });
-  const scratch = takeScratch(h, bytes, kindNames[job.kind]);
+  const scratch = takeScratch(h, bytes);
+  if (!scratch) return false; // no room for the copies: the caller computes another way
   try {
     const ptrs = operands.map((o, i) => (!o ? 0 : inPlace[i] ? (o.src ?? o.dst)!.byteOffset : scratch.ptr + offsets[i]));
     const timed = profiling();
