@@ -79,6 +79,11 @@ export interface FusedKernels {
    * No (Tq, Tk) weights are built or kept: there is no backward.
    */
   attention?(q: View, k: View, v: View, scale: number, offset: number, lengths: readonly number[] | null, out: Storage): boolean;
+  /**
+   * out (n) = scale where the generator's next uniform is ≥ p, else 0 (dropout's mask): the same
+   * numbers as n calls of Generator.uniform(), whose xoshiro128** words `state` advances in place.
+   */
+  dropoutMask?(state: Uint32Array, n: number, p: number, scale: number, out: Storage): boolean;
   /** out[r, j] = e^{x[r, j] − lse[r]} · scale[r] (cross-entropy's gradient before the one-hot). */
   softmaxScaledRows?(x: Storage, xOffset: number, lse: Storage, scale: Storage, rows: number, n: number, out: Storage): boolean;
 }

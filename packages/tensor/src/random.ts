@@ -24,6 +24,14 @@ export class Generator {
     return this;
   }
 
+  /**
+   * The xoshiro128** state words themselves (not a copy): a backend kernel that draws from this
+   * stream (dropout's mask) advances them in place, exactly as the calls it stands for would.
+   */
+  get words(): Uint32Array {
+    return this.s;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const s = this.s;

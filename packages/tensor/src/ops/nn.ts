@@ -11,7 +11,7 @@ import { layerNormFused, logSumExpFused, softmaxFused, softmaxScaledFused } from
 import { gather } from './indexing.js';
 import { reshape } from './movement.js';
 import { max, mean, sum, variance } from './reduce.js';
-import { checkFloat, dense, opScope } from './util.js';
+import { checkFloat, dense, opScope, uninit } from './util.js';
 
 /** softmax(x) = exp(x - max) / Σ exp(x - max): the max (a constant for the gradient) keeps exp finite. */
 export function softmax(x: Tensor, dim = -1): Tensor {
@@ -154,9 +154,20 @@ export function dropout(x: Tensor, p: number, opts: DropoutOptions = {}): Tensor
   if (!(p >= 0 && p < 1)) throw new RangeError(`dropout: p must be in [0, 1), got ${p}`);
   if (p === 0 || opts.training === false) return x;
   const g = opts.generator ?? defaultGenerator;
-  const keep = new Float32Array(x.size);
-  const scale = 1 / (1 - p);
-  for (let i = 0; i < keep.length; i++) keep[i] = g.uniform() >= p ? scale : 0;
-  return opScope([x], () => mul(x, new Tensor(x.backend.fromArray(keep), x.shape)));
+  const scale = 1 / (1 - p), be = x.backend;
+  return opScope([x], () => {
+    // the mask: drawn by the backend's kernel where it has one (the same numbers), else here
+    let mask = be.dropoutMask && x.size > 0 ? uninit(be, x.shape, 'float32') : null;
+    if (mask && !be.dropoutMask!(g.words, x.size, p, Math.fround(scale), mask.storage)) {
+      mask.dispose();
+      mask = null;
+    }
+    if (!mask) {
+      const keep = new Float32Array(x.size);
+      for (let i = 0; i < keep.length; i++) keep[i] = g.uniform() >= p ? scale : 0;
+      mask = new Tensor(be.fromArray(keep), x.shape);
+    }
+    return mul(x, mask);
+  });
 }
 

@@ -7,7 +7,7 @@ import { normalizeDim, normalizeDims, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { div, eq, mul, sub } from './elementwise.js';
 import { contiguous, expand, reshape } from './movement.js';
-import { checkFloat, empty, opScope, uninit } from './util.js';
+import { checkFloat, opScope, uninit } from './util.js';
 
 /** Reduces one dim, keeping it as size 1. */
 function reduceDim(op: ReduceOp, x: Tensor, dim: number): Tensor {

@@ -9,7 +9,9 @@ import { adamwKernel } from './adamw.js';
 import { binaryRow, unaryRow } from './elementwise.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel, topkKernel } from './indexing.js';
 import type { Heap } from './wasm/heap.js';
+import { binaryWasm, copyWasm, type StridedF32, wasmBinaryCodes, type WasmBinaryOp } from './wasm/elementwise.js';
 import { matmulF32, storageHeap, storageReserve } from './wasm/matmul.js';
+import { dropoutMaskWasm } from './wasm/random.js';
 import { reduceKernel } from './reduce.js';
 import { contiguousStrides as contiguous, isContiguous, numel } from '../../shape.js';
 import { forEachRow } from './strided.js';
@@ -27,6 +29,12 @@ const POOL_MIN_BYTES = 1 << 16, POOL_MAX_BYTES = 2 ** 30;
 
 /** Below this many elements a unary op stays in JS: copying into WebAssembly memory costs more than it saves. */
 const WASM_UNARY_MIN = 256;
+/** Below this many elements binary ops and copies stay in JS (a WebAssembly job costs a few µs to set up). */
+const WASM_ELEMENTWISE_MIN = 8192;
+
+/** A float32 view's array, offset and strides, for the WebAssembly kernels (null for int32). */
+const stridedF32 = (v: View, data: TypedArray = arr(v.storage)): StridedF32 | null =>
+  data instanceof Float32Array ? { data, offset: v.offset, strides: v.strides } : null;
 
 /** A block of the kernels' heap that a storage's data is a view of. */
 interface HeapBlock { heap: Heap; ptr: number; bytes: number }
@@ -161,6 +169,11 @@ export class CpuBackend implements Backend {
   copy(src: View, dst: View): void {
     written(dst.storage);
     const s = arr(src.storage), d = arr(dst.storage);
+    // (a copy within one storage stays in JS, which reads each row before writing it)
+    if (src.storage !== dst.storage && numel(src.shape) >= WASM_ELEMENTWISE_MIN) {
+      const sv = stridedF32(src, s), dv = stridedF32(dst, d);
+      if (sv && dv && copyWasm(src.shape, sv, dv)) return;
+    }
     forEachRow(src.shape, [src.strides, dst.strides], [src.offset, dst.offset], ([si, di], n, [ss, ds]) => {
       if (ss === 1 && ds === 1) d.set(s.subarray(si, si + n), di);
       else for (let k = 0; k < n; k++) d[di + k * ds] = s[si + k * ss];
@@ -188,6 +201,10 @@ export class CpuBackend implements Backend {
 
   binary(op: BinaryOp, a: View, b: View, out: Storage): void {
     const as = arr(a.storage), bs = arr(b.storage), o = arr(out);
+    if (op in wasmBinaryCodes && numel(a.shape) >= WASM_ELEMENTWISE_MIN && o instanceof Float32Array) {
+      const av = stridedF32(a, as), bv = stridedF32(b, bs);
+      if (av && bv && binaryWasm(op as WasmBinaryOp, a.shape, av, bv, { data: o, offset: 0, strides: contiguous(a.shape) })) return;
+    }
     forEachRow(a.shape, [a.strides, b.strides, contiguous(a.shape)], [a.offset, b.offset, 0], ([ai, bi, oi], n, [ast, bst]) =>
       binaryRow(op, as, ai, ast, bs, bi, bst, o, oi, n));
   }
@@ -272,6 +289,9 @@ export class CpuBackend implements Backend {
     if (q.strides[3] !== 1 || k.strides[3] !== 1 || v.strides[3] !== 1) return false;
     const [B, H, Tq, D] = q.shape;
     return attentionWasm(heads(q), heads(k), heads(v), { B, H, KV: k.shape[1], Tq, Tk: k.shape[2], D }, scale, offset, lengths, f32(out, 'attention'));
+  }
+  dropoutMask(state: Uint32Array, n: number, p: number, scale: number, out: Storage): boolean {
+    return dropoutMaskWasm(state, n, p, scale, f32(out, 'dropout'));
   }
   logSumExpRows(x: Storage, xOffset: number, rows: number, n: number, lse: Storage): boolean {
     return logSumExpWasm(rows2d(x, xOffset, rows, n), rows, n, f32(lse, 'crossEntropy'));
