@@ -59,6 +59,27 @@ describe('Heap', () => {
     expect(heap.alloc(2 * classBytes(60_000) - classBytes(100_000) - 64)).toBeGreaterThan(ptr);
   });
 
+  it('allocZeroed zeroes only memory that held data: reused blocks and merged runs', () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 }); // 256 KiB
+    const heap = new Heap(memory, 0);
+    const view = (ptr: number, n: number) => new Float32Array(memory.buffer, ptr, n);
+    const a = heap.allocZeroed(4000);
+    expect(view(a, 1000).every((v) => v === 0)).toBe(true);
+    view(a, 1000).fill(7);
+    heap.release(a, 4000);
+    const again = heap.allocZeroed(4000);
+    expect(again).toBe(a);
+    expect(view(again, 1000).every((v) => v === 0)).toBe(true);
+    // dirty blocks merged into one run when the memory cannot grow
+    const blocks = [again, ...Array.from({ length: 3 }, () => heap.allocZeroed(60_000))];
+    for (const b of blocks.slice(1)) view(b, 15_000).fill(3);
+    heap.release(blocks[1], 60_000);
+    heap.release(blocks[2], 60_000);
+    const merged = heap.allocZeroed(100_000);
+    expect(merged).toBe(blocks[1]);
+    expect(view(merged, 25_000).every((v) => v === 0)).toBe(true);
+  });
+
   it('knows its own views from other arrays', () => {
     const heap = new Heap(new WebAssembly.Memory({ initial: 1, maximum: 100, shared: true }), 0);
     const v = heap.f32(heap.alloc(64), 16);

@@ -87,15 +87,15 @@ export class CpuBackend implements Backend {
     return s;
   }
 
-  /** A float32 storage in the kernels' heap, or null where there is none or it is full; `init` fills it. */
-  private inHeap(size: number, init: (data: Float32Array) => void): CpuStorage | null {
+  /** A float32 storage in the kernels' heap (zero-filled when asked), or null where there is none or it is full; `init` fills it. */
+  private inHeap(size: number, zeroed: boolean, init?: (data: Float32Array) => void): CpuStorage | null {
     const heap = storageHeap();
     if (!heap || size === 0) return null;
     const bytes = size * 4;
-    const ptr = heap.alloc(bytes, storageReserve(heap));
+    const ptr = zeroed ? heap.allocZeroed(bytes, storageReserve(heap)) : heap.alloc(bytes, storageReserve(heap));
     if (ptr < 0) return null;
     const data = heap.f32(ptr, size);
-    init(data);
+    init?.(data);
     return this.track(new CpuStorage(this, data, { heap, ptr, bytes }));
   }
 
@@ -111,7 +111,7 @@ export class CpuBackend implements Backend {
 
   alloc(size: number, dtype: DType): Storage {
     if (dtype === 'float32') {
-      const s = this.inHeap(size, (d) => d.fill(0)); // a reused block holds its last owner's data
+      const s = this.inHeap(size, true);
       if (s) return s;
     }
     const reused = this.take(dtype, size);
@@ -121,7 +121,7 @@ export class CpuBackend implements Backend {
   /** alloc without the zero-fill: for outputs a kernel writes in full. */
   allocUninit(size: number, dtype: DType): Storage {
     if (dtype === 'float32') {
-      const s = this.inHeap(size, () => {});
+      const s = this.inHeap(size, false);
       if (s) return s;
     }
     return this.track(new CpuStorage(this, this.take(dtype, size) ?? typedArrayFor(dtype, size)));
@@ -129,7 +129,7 @@ export class CpuBackend implements Backend {
   fromArray(data: TypedArray): Storage {
     const dtype: DType = data instanceof Float32Array ? 'float32' : 'int32';
     if (dtype === 'float32') {
-      const s = this.inHeap(data.length, (d) => d.set(data));
+      const s = this.inHeap(data.length, false, (d) => d.set(data));
       if (s) return s;
     }
     const reused = this.take(dtype, data.length);

@@ -42,6 +42,8 @@ export interface HeapStats {
 
 export class Heap {
   private top: number;
+  /** Memory from here up was never handed out: still zero. */
+  private clean: number;
   private readonly lists = new Map<number, number[]>();
   private usedBytes = 0;
   private freeBytes = 0;
@@ -50,7 +52,7 @@ export class Heap {
   private current: ArrayBufferLike;
 
   constructor(readonly memory: WebAssembly.Memory, base: number, public limit = Number.POSITIVE_INFINITY) {
-    this.top = align64(base);
+    this.top = this.clean = align64(base);
     this.current = memory.buffer;
     this.buffers.add(this.current);
   }
@@ -81,12 +83,26 @@ export class Heap {
     return this.bump(size, keepFree) ?? this.fromMerged(size, keepFree);
   }
 
+  /**
+   * alloc, with the block's first `bytes` zero. Memory the heap never handed out is zero already
+   * (a grown memory's pages are the OS's zero pages until written), so only blocks that held
+   * data are filled: a tensor of zeros that is never written (a weight about to be replaced)
+   * then costs no resident memory at all.
+   */
+  allocZeroed(bytes: number, keepFree = 0): number {
+    const clean = this.clean;
+    const ptr = this.alloc(bytes, keepFree);
+    if (ptr >= 0 && ptr < clean) new Uint8Array(this.buffer, ptr, Math.min(bytes, clean - ptr)).fill(0);
+    return ptr;
+  }
+
   /** A block from above the highest one, growing the memory; null past the limit. */
   private bump(size: number, keepFree: number): number | null {
     const end = this.top + size;
     if (end > this.limit - keepFree || !grow(this.memory, end)) return null;
     const ptr = this.top;
     this.top = end;
+    this.clean = Math.max(this.clean, end);
     this.usedBytes += size;
     return ptr;
   }
