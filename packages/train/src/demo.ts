@@ -27,7 +27,7 @@ export const DEMO_CONFIGS = {
 export type DemoTokenizer = 'bpe' | 'gpt2';
 
 export interface PretrainDemoOptions {
-  /** Optimizer steps (default 1000: 512,000 tokens, about three and a half minutes on two CPU cores). */
+  /** Optimizer steps (default 2000: 1,024,000 tokens, about three and a half minutes on two CPU cores). */
   steps?: number;
   /** A DEMO_CONFIGS name or a full config (default 'tiny'); its vocabSize is set from the tokenizer. */
   config?: keyof typeof DEMO_CONFIGS | GPTConfig;
@@ -93,7 +93,7 @@ export async function runPretrainDemo(opts: PretrainDemoOptions = {}): Promise<P
   const log = opts.log ?? ((line: string) => console.log(line));
   const baseConfig: GPTConfig = typeof opts.config === 'object' ? opts.config : DEMO_CONFIGS[opts.config ?? 'tiny'];
   if (!baseConfig) throw new Error(`runPretrainDemo: unknown config '${String(opts.config)}'; use one of ${Object.keys(DEMO_CONFIGS).join(', ')} or a GPTConfig`);
-  const { steps = 1000, batchSize = 8, lr = 6e-3, seed = 123, outDir = 'runs/pretrain-demo', prompt = 'The jury said', evalIter = 4 } = opts;
+  const { steps = 2000, batchSize = 8, lr = 6e-3, seed = 123, outDir = 'runs/pretrain-demo', prompt = 'The jury said', evalIter = 4 } = opts;
 
   if (opts.backend && opts.backend !== getBackend().name) {
     if (opts.backend === 'webgpu') await initWebGPU(); // registers the backend (Dawn in Node, the browser's GPU elsewhere)

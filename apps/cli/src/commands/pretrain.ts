@@ -25,7 +25,7 @@ export const pretrainCommand: Command = {
     tokenizer: { type: 'string', value: 'bpe|gpt2', description: "--demo's vocabulary: a byte-level BPE trained on the text first, or GPT-2's (runs without --demo use GPT-2's)", defaultText: 'bpe' },
     'vocab-size': { type: 'string', value: 'N', description: 'tokens in the trained BPE vocabulary (--demo)', defaultText: '4096' },
     text: { type: 'string', value: 'FILE', description: 'train on this UTF-8 text file', defaultText: 'the Brown corpus' },
-    steps: { type: 'string', value: 'N', description: 'optimizer steps', defaultText: '200 (1000 with --demo), or whole epochs with --epochs' },
+    steps: { type: 'string', value: 'N', description: 'optimizer steps', defaultText: '200 (2000 with --demo), or whole epochs with --epochs' },
     epochs: { type: 'string', value: 'N', description: 'passes over the training text (instead of --steps)' },
     config: { type: 'string', value: 'NAME|FILE', description: 'model size: tiny, small, 124M, gpt2-medium, ..., or a .json config', defaultText: 'tiny' },
     'context-length': { type: 'string', value: 'N', description: "override the config's contextLength" },
