@@ -5,9 +5,10 @@
 import { attentionRows } from './attention';
 import { elementwiseUnits } from './elementwise';
 import { dropoutMask } from './random';
+import { sumUnits } from './reduce';
 import { expV, geluGradV, geluV, hmax, hsum, sigmoidV, tanhV } from './math';
 
-export const UNARY = 1, SOFTMAX = 2, SOFTMAX_BWD = 3, LN = 4, LN_BWD = 5, CE = 6, CE_BWD = 7, GELU_BWD = 8, ADAMW = 9, ATTENTION = 10, ELEMENTWISE = 11, DROPOUT = 12;
+export const UNARY = 1, SOFTMAX = 2, SOFTMAX_BWD = 3, LN = 4, LN_BWD = 5, CE = 6, CE_BWD = 7, GELU_BWD = 8, ADAMW = 9, ATTENTION = 10, ELEMENTWISE = 11, DROPOUT = 12, SUM = 13;
 const EXP = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_GRAD = 5;
 
 // @ts-ignore: decorator
@@ -30,6 +31,7 @@ export function opChunk(kind: i32, args: usize, idx: i32, work: usize): void {
   if (kind == ATTENTION) attentionRows(args, r0, r1, work);
   else if (kind == ELEMENTWISE) elementwiseUnits(args, r0, r1);
   else if (kind == DROPOUT) dropoutMask(args);
+  else if (kind == SUM) sumUnits(args, r0, r1);
   else if (kind == UNARY) unary(arg(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
   else if (kind == GELU_BWD) geluBackward(ptr(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
   else if (kind == ADAMW) adamw(args, r0, r1);

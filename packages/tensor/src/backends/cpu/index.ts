@@ -12,6 +12,7 @@ import type { Heap } from './wasm/heap.js';
 import { binaryWasm, copyWasm, type StridedF32, wasmBinaryCodes, type WasmBinaryOp } from './wasm/elementwise.js';
 import { matmulF32, storageHeap, storageReserve } from './wasm/matmul.js';
 import { dropoutMaskWasm } from './wasm/random.js';
+import { sumWasm } from './wasm/reduce.js';
 import { reduceKernel } from './reduce.js';
 import { contiguousStrides as contiguous, isContiguous, numel } from '../../shape.js';
 import { forEachRow } from './strided.js';
@@ -218,7 +219,10 @@ export class CpuBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: Storage, xOffset: number, outer: number, size: number, inner: number, out: Storage): void {
-    reduceKernel(op, arr(x), xOffset, outer, size, inner, arr(out));
+    const xs = arr(x), o = arr(out);
+    if (op === 'sum' && outer * size * inner >= WASM_ELEMENTWISE_MIN && xs instanceof Float32Array && o instanceof Float32Array
+      && sumWasm(xs, xOffset, outer, size, inner, o)) return;
+    reduceKernel(op, xs, xOffset, outer, size, inner, o);
   }
 
   matmul(a: Storage, b: Storage, out: Storage, l: MatmulLayout): void {
