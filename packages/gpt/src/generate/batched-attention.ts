@@ -15,9 +15,9 @@ export interface StepPlan {
   writeIndex: Tensor;
   /**
    * Entries feeding one token: their packed rows (null: every entry), their pool rows and the pool
-   * row → entry map (null: entry e is row e, every row), the keys each pool row sees (null: every row sees every key).
+   * row → entry map (null: entry e is row e, every row), the keys each pool row sees (undefined: every row sees every key).
    */
-  decode: { tokens: Tensor | null; rows: Tensor | null; entryOfRow: Tensor | null; lengths: number[] | null; count: number; keys: number } | null;
+  decode: { tokens: Tensor | null; rows: Tensor | null; entryOfRow: Tensor | null; lengths: number[] | undefined; count: number; keys: number } | null;
   /** Entries feeding several tokens, attending one by one. */
   prefill: Packed<PoolSlot>[];
   /** Row of [decode contexts, prefill contexts] that holds each packed row: int32 (N), null when already in order. */
@@ -53,7 +53,7 @@ export function planStep(pool: KVPool, packed: readonly Packed<PoolSlot>[], n: n
       tokens: prefill.length ? int32(decoding.map((p) => p.start), backend) : null,
       rows: inOrder ? null : int32(decoding.map((p) => p.slot.row), backend),
       entryOfRow: inOrder ? null : int32(entryOfRow, backend),
-      lengths: visible.some((v) => v !== keys) ? visible : null,
+      lengths: visible.some((v) => v !== keys) ? visible : undefined,
       count: decoding.length,
       keys,
     };
@@ -75,7 +75,7 @@ export function pooledAttention(att: MultiHeadAttention, x: Tensor, pool: KVPool
     const q = (tokens ? indexSelect(queries, 0, tokens) : queries).reshape(B, H, 1, D); // one query per decoding entry
     const qRows = entryOfRow ? indexSelect(q, 0, entryOfRow) : q; // (P, H, 1, D): each pool row's query
     // a single query sees every key up to its row's length (fused on the CPU: no (P, H, 1, K) weights)
-    const context = scaledDotProductAttention(qRows, keys.narrow(2, 0, K), values.narrow(2, 0, K), { scale, offset: K - 1, lengths: lengths ?? undefined }); // (P, H, 1, D)
+    const context = scaledDotProductAttention(qRows, keys.narrow(2, 0, K), values.narrow(2, 0, K), { scale, offset: K - 1, lengths }); // (P, H, 1, D)
     contexts.push((rows ? indexSelect(context, 0, rows) : context).reshape(1, B, H * D)); // (1, B, C)
   }
   for (const p of plan.prefill) {

@@ -102,7 +102,7 @@ export class GroupedQueryAttention extends CachedAttention {
     let values = valueRows.reshape(B, T, KV, D).transpose(1, 2); // (B, KV, T, D)
     if (cache) ({ keys, values } = cache.append(keys, values));
     const numKeys = keys.shape[2];
-    if (!onWeights && (!this.training || this.dropout.p === 0)) {
+    if (!this.needsWeights(onWeights)) {
       // nothing needs the weights: one op, fused where the backend can (inference), else composed as below
       return scaledDotProductAttention(queries, keys, values, { scale: 1 / Math.sqrt(D), offset }).transpose(1, 2).reshape(B, T, H * D);
     }

@@ -72,7 +72,7 @@ export class MultiHeadAttention extends CachedAttention {
     // query i (at position offset + i) sees keys [0, offset + i]; a single query is the newest
     // token and sees every key. The mask is applied inside the kernels: no (T, numKeys) mask.
     const scale = 1 / Math.sqrt(this.headDim), causalOffset = T > 1 ? offset : numKeys - 1;
-    if (!onWeights && (!this.training || this.dropout.p === 0)) {
+    if (!this.needsWeights(onWeights)) {
       // nothing needs the weights: one op, fused where the backend can (inference), else composed
       return scaledDotProductAttention(queries, keys, values, { scale, offset: causalOffset }).transpose(1, 2).reshape(B, T, this.dOut);
     }

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { causalSoftmax } from './nn.js';
-import { checkFloat, opScope, sameBackend } from './util.js';
+import { checkFloat, opScope, sameBackend, uninitStorage } from './util.js';
 
 export interface AttentionOptions {
   /** Multiplies the scores before the softmax (default 1/√D). */
@@ -40,7 +40,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   }
   const needsGrad = isGradEnabled() && (q.requiresGrad || k.requiresGrad || v.requiresGrad);
   if (!needsGrad && be.attention && q.size > 0 && Tk > 0) {
-    const out = (be.allocUninit ?? be.alloc).call(be, B * Tq * H * D, 'float32'); // (B, Tq, H, D), written in full: heads merged by a view
+    const out = uninitStorage(be, B * Tq * H * D, 'float32'); // (B, Tq, H, D), written in full: heads merged by a view
     if (be.attention(q, k, v, scale, offset, lengths, out)) return new Tensor(out, [B, H, Tq, D], [Tq * H * D, D, H * D, 1]);
     be.free(out);
   }

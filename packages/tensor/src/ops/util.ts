@@ -1,7 +1,7 @@
 // Small pieces every op shares: fresh outputs, scalars as tensors, backend checks, and the
 // reduction of a broadcast gradient back to its input's shape.
 import { graphScope, isGradEnabled } from '../autograd.js';
-import type { Backend } from '../backend.js';
+import type { Backend, Storage } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { tidy } from '../memory.js';
 import { numel, shapeStr } from '../shape.js';
@@ -29,7 +29,12 @@ export function empty(backend: Backend, shape: readonly number[], dtype: DType):
  * (measured: zeroing fresh outputs was 11% of a GPT-2 124M training step on the CPU).
  */
 export function uninit(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
-  return new Tensor(backend.allocUninit ? backend.allocUninit(numel(shape), dtype) : backend.alloc(numel(shape), dtype), shape);
+  return new Tensor(uninitStorage(backend, numel(shape), dtype), shape);
+}
+
+/** A storage for a kernel that writes every element of it (uninit's storage, for an op that views it itself). */
+export function uninitStorage(backend: Backend, size: number, dtype: DType): Storage {
+  return backend.allocUninit ? backend.allocUninit(size, dtype) : backend.alloc(size, dtype);
 }
 
 export function sameBackend(op: string, ...ts: Tensor[]): Backend {

@@ -34,7 +34,7 @@ const WASM_UNARY_MIN = 256;
 const WASM_ELEMENTWISE_MIN = 8192;
 
 /** A float32 view's array, offset and strides, for the WebAssembly kernels (null for int32). */
-const stridedF32 = (v: View, data: TypedArray = arr(v.storage)): StridedF32 | null =>
+const stridedF32 = (v: View, data: TypedArray): StridedF32 | null =>
   data instanceof Float32Array ? { data, offset: v.offset, strides: v.strides } : null;
 
 /** A block of the kernels' heap that a storage's data is a view of. */

@@ -104,11 +104,6 @@ export function heapStats(): (HeapStats & { limit: number; shared: boolean }) | 
   return heap && gemm ? { ...heap.stats(), limit: heap.limit, shared: gemm.shared } : null;
 }
 
-/** The kernels' heap, loading the module on first use (null without WebAssembly). */
-export function kernelHeap(): Heap | null {
-  return kernel() ? heap : null;
-}
-
 /**
  * The heap tensors' float32 storages live in: only a shared memory's (an unshared memory's buffer
  * is replaced when it grows, which would detach every view of it). Null otherwise.
