@@ -8,8 +8,9 @@
 // Arguments (i32 slots at `args`, written by src/backends/cpu/wasm/elementwise.ts): 0-2 the
 // chunking (units per chunk, units, unused); 3 op; 4-6 a, b, out (byte addresses; b unused by
 // COPY); 7 dims (1..4); 8-11 shape; 12-15, 16-19, 20-23 the strides of a, b, out in elements;
-// 24 blocks per row.
-export const ADD = 1, SUB = 2, MUL = 3, DIV = 4, MAXIMUM = 5, MINIMUM = 6, COPY = 7;
+// 24 blocks per row; for WHERE (out = cond != 0 ? a : b, as the JS kernel: NaN counts as true, −0 as
+// false) 25 cond and 26-29 its strides.
+export const ADD = 1, SUB = 2, MUL = 3, DIV = 4, MAXIMUM = 5, MINIMUM = 6, COPY = 7, WHERE = 8;
 export const BLOCK = 4096;
 
 // @ts-ignore: decorator
@@ -24,13 +25,14 @@ export function elementwiseUnits(args: usize, u0: i32, u1: i32): void {
   const a = <usize>(<u32>arg(args, 4)), b = <usize>(<u32>arg(args, 5)), out = <usize>(<u32>arg(args, 6));
   for (let u = u0; u < u1; u++) {
     // the row's offsets over the outer dims, last outer dim fastest
-    let r = u / blocks, ao = 0, bo = 0, oo = 0;
+    let r = u / blocks, ao = 0, bo = 0, oo = 0, co = 0;
     for (let d = nd - 2; d >= 0; d--) {
       const size = arg(args, 8 + d), i = r % size;
       r /= size;
       ao += i * arg(args, 12 + d);
       bo += i * arg(args, 16 + d);
       oo += i * arg(args, 20 + d);
+      co += i * arg(args, 26 + d);
     }
     const j0 = (u % blocks) * BLOCK, len = min(n, j0 + BLOCK) - j0;
     const pa = a + <usize>(ao + j0 * as) * 4, pb = b + <usize>(bo + j0 * bs) * 4, po = out + <usize>(oo + j0 * os) * 4;
@@ -40,7 +42,10 @@ export function elementwiseUnits(args: usize, u0: i32, u1: i32): void {
     else if (op == DIV) row(DIV, pa, as, pb, bs, po, os, len);
     else if (op == MAXIMUM) row(MAXIMUM, pa, as, pb, bs, po, os, len);
     else if (op == MINIMUM) row(MINIMUM, pa, as, pb, bs, po, os, len);
-    else copyRow(pa, as, po, os, len);
+    else if (op == WHERE) {
+      const cs = arg(args, 26 + nd - 1);
+      whereRow(<usize>(<u32>arg(args, 25)) + <usize>(co + j0 * cs) * 4, cs, pa, as, pb, bs, po, os, len);
+    } else copyRow(pa, as, po, os, len);
   }
 }
 
@@ -80,6 +85,25 @@ export function elementwiseUnits(args: usize, u0: i32, u1: i32): void {
   }
   for (; j < n; j++) {
     store<f32>(out + <usize>(j * os) * 4, opS(op, load<f32>(a + <usize>(j * as) * 4), load<f32>(b + <usize>(j * bs) * 4)));
+  }
+}
+
+/** Loads four lanes from p (step 1) or one value into all four (step 0). */
+// @ts-ignore: decorator
+@inline function lanes(p: usize, step: i32, j: i32): v128 {
+  return step == 0 ? v128.load32_splat(p) : v128.load(p + <usize>j * 4);
+}
+
+function whereRow(c: usize, cs: i32, a: usize, as: i32, b: usize, bs: i32, out: usize, os: i32, n: i32): void {
+  let j = 0;
+  if (os == 1 && <u32>cs <= 1 && <u32>as <= 1 && <u32>bs <= 1) {
+    for (; j + 4 <= n; j += 4) {
+      v128.store(out + <usize>j * 4, v128.bitselect(lanes(a, as, j), lanes(b, bs, j), f32x4.ne(lanes(c, cs, j), f32x4.splat(0))));
+    }
+  }
+  for (; j < n; j++) {
+    const v = load<f32>(c + <usize>(j * cs) * 4) != 0 ? load<f32>(a + <usize>(j * as) * 4) : load<f32>(b + <usize>(j * bs) * 4);
+    store<f32>(out + <usize>(j * os) * 4, v);
   }
 }
 

@@ -30,6 +30,40 @@ import { madd } from './kernel';
   return f32x4.mul(f32x4.mul(p, s1), s2);
 }
 
+/**
+ * ln x: x = m·2^e with m in [√½, √2), ln m = t − t²/2 + t³·P(t) with t = m − 1 (Cephes logf's degree-8
+ * minimax P), e·ln2 added in two parts. Denormal x is first scaled by 2^23. ln(±0) = −inf, ln(+inf) = inf,
+ * ln of a negative number or NaN = NaN.
+ */
+// @ts-ignore: decorator
+@inline export function logV(x: v128): v128 {
+  const tiny = f32x4.lt(x, splat(1.17549435e-38)); // denormals (and ≤ 0, fixed at the end)
+  const xs = v128.bitselect(f32x4.mul(x, splat(8388608.0)), x, tiny);
+  let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.sub(i32x4.splat(126), v128.and(tiny, i32x4.splat(-23))));
+  const m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000)); // in [0.5, 1)
+  const low = f32x4.lt(m, splat(0.707106781186547524));
+  e = i32x4.add(e, low); // the mask is −1: m doubled below, e one less
+  const t = f32x4.add(f32x4.sub(m, splat(1)), v128.and(m, low)); // m − 1 or 2m − 1, both exact
+  const z = f32x4.mul(t, t);
+  let p = splat(7.0376836292e-2);
+  p = madd(p, t, splat(-1.1514610310e-1));
+  p = madd(p, t, splat(1.1676998740e-1));
+  p = madd(p, t, splat(-1.2420140846e-1));
+  p = madd(p, t, splat(1.4249322787e-1));
+  p = madd(p, t, splat(-1.6668057665e-1));
+  p = madd(p, t, splat(2.0000714765e-1));
+  p = madd(p, t, splat(-2.4999993993e-1));
+  p = madd(p, t, splat(3.3333331174e-1));
+  const ef = f32x4.convert_i32x4_s(e);
+  let y = f32x4.mul(f32x4.mul(p, t), z);
+  y = madd(ef, splat(-2.12194440e-4), y);
+  y = madd(z, splat(-0.5), y);
+  const r = madd(ef, splat(0.693359375), f32x4.add(t, y));
+  const special = v128.bitselect(splat(-Infinity), v128.or(x, i32x4.splat(0x7fc00000)), f32x4.eq(x, splat(0))); // 0 → −inf, else NaN (or +inf: x | NaN bits)
+  const finite = v128.and(f32x4.gt(x, splat(0)), f32x4.lt(x, splat(Infinity)));
+  return v128.bitselect(r, v128.bitselect(x, special, f32x4.eq(x, splat(Infinity))), finite);
+}
+
 /** tanh: an odd polynomial below |x| = 0.625, 1 − 2/(e^{2|x|} + 1) with x's sign above. */
 // @ts-ignore: decorator
 @inline export function tanhV(x: v128): v128 {

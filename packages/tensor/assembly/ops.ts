@@ -5,11 +5,11 @@
 import { attentionRows } from './attention';
 import { elementwiseUnits } from './elementwise';
 import { dropoutMask } from './random';
-import { sumUnits } from './reduce';
-import { expV, geluGradV, geluV, hmax, hsum, sigmoidV, tanhV } from './math';
+import { extremeUnits, sumUnits } from './reduce';
+import { expV, geluGradV, geluV, hmax, hsum, logV, sigmoidV, tanhV } from './math';
 
-export const UNARY = 1, SOFTMAX = 2, SOFTMAX_BWD = 3, LN = 4, LN_BWD = 5, CE = 6, CE_BWD = 7, GELU_BWD = 8, ADAMW = 9, ATTENTION = 10, ELEMENTWISE = 11, DROPOUT = 12, SUM = 13;
-const EXP = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_GRAD = 5;
+export const UNARY = 1, SOFTMAX = 2, SOFTMAX_BWD = 3, LN = 4, LN_BWD = 5, CE = 6, CE_BWD = 7, GELU_BWD = 8, ADAMW = 9, ATTENTION = 10, ELEMENTWISE = 11, DROPOUT = 12, SUM = 13, EXTREME = 14;
+const EXP = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_GRAD = 5, LOG = 6, NEG = 7, ABS = 8, SQRT = 9, RSQRT = 10, RELU = 11;
 
 // @ts-ignore: decorator
 @inline function arg(args: usize, i: i32): i32 {
@@ -32,6 +32,7 @@ export function opChunk(kind: i32, args: usize, idx: i32, work: usize): void {
   else if (kind == ELEMENTWISE) elementwiseUnits(args, r0, r1);
   else if (kind == DROPOUT) dropoutMask(args);
   else if (kind == SUM) sumUnits(args, r0, r1);
+  else if (kind == EXTREME) extremeUnits(args, r0, r1);
   else if (kind == UNARY) unary(arg(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
   else if (kind == GELU_BWD) geluBackward(ptr(args, 3), ptr(args, 4), ptr(args, 5), r0, r1);
   else if (kind == ADAMW) adamw(args, r0, r1);
@@ -75,7 +76,13 @@ export function opChunk(kind: i32, args: usize, idx: i32, work: usize): void {
   if (op == TANH) return tanhV(x);
   if (op == SIGMOID) return sigmoidV(x);
   if (op == GELU) return geluV(x);
-  return geluGradV(x);
+  if (op == GELU_GRAD) return geluGradV(x);
+  if (op == LOG) return logV(x);
+  if (op == NEG) return f32x4.neg(x);
+  if (op == ABS) return f32x4.abs(x);
+  if (op == SQRT) return f32x4.sqrt(x); // correctly rounded, as Math.sqrt stored to float32
+  if (op == RSQRT) return rsqrtV(x);
+  return v128.and(x, f32x4.gt(x, f32x4.splat(0))); // relu: x > 0 ? x : 0 (NaN and −0 → 0, as the JS kernel)
 }
 
 // inlined into each branch of unary() with op a constant, so the op test folds away
@@ -93,6 +100,21 @@ function unary(op: i32, x: usize, out: usize, i0: i32, i1: i32): void {
   else if (op == SIGMOID) unaryLoop(SIGMOID, x, out, i0, i1);
   else if (op == GELU) unaryLoop(GELU, x, out, i0, i1);
   else if (op == GELU_GRAD) unaryLoop(GELU_GRAD, x, out, i0, i1);
+  else if (op == LOG) unaryLoop(LOG, x, out, i0, i1);
+  else if (op == NEG) unaryLoop(NEG, x, out, i0, i1);
+  else if (op == ABS) unaryLoop(ABS, x, out, i0, i1);
+  else if (op == SQRT) unaryLoop(SQRT, x, out, i0, i1);
+  else if (op == RSQRT) unaryLoop(RSQRT, x, out, i0, i1);
+  else if (op == RELU) unaryLoop(RELU, x, out, i0, i1);
+}
+
+/** 1/√x in float64, rounded once to float32: the JS kernel's 1 / Math.sqrt(x) bit for bit. */
+// @ts-ignore: decorator
+@inline function rsqrtV(x: v128): v128 {
+  const one = f64x2.splat(1);
+  const lo = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(x)));
+  const hi = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(i32x4.shuffle(x, x, 2, 3, 0, 1))));
+  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
 /** dx = g ⊙ gelu′(x): GELU's backward in one pass. */

@@ -1,10 +1,10 @@
-// Binary ops and copies in WebAssembly (assembly/elementwise.ts) against float32 arithmetic done
+// Binary ops, where and copies in WebAssembly (assembly/elementwise.ts) against float32 arithmetic done
 // here element by element (Math.fround of the float64 result, which rounds as float32 does), with
 // the JS kernels' NaN and signed-zero choices for maximum/minimum; on contiguous, broadcast,
 // transposed and many-dim views, and on special values. Every case is large enough for the
 // WebAssembly path, which the profile confirms ran (a 5-dim case that cannot merge to 4 runs in JS).
 import { describe, expect, it } from 'vitest';
-import { add, cpu, div, fromTypedArray, maximum, minimum, mul, sub, type Tensor, tidy, withProfile } from '../src/index.js';
+import { add, cpu, div, fromTypedArray, maximum, minimum, mul, sub, type Tensor, tidy, where, withProfile } from '../src/index.js';
 import { floats } from './helpers/ref.js';
 
 const ops = {
@@ -68,6 +68,39 @@ describe.each(Object.keys(ops) as (keyof typeof ops)[])('%s', (name) => {
     }
     expect(bad).toEqual([]);
     expect(profile.has('wasm elementwise compute (part)')).toBe(shape.length <= 4);
+  });
+});
+
+describe('where', () => {
+  // cond's shape, a's, b's (each broadcast to the largest), and whether it can run in WebAssembly
+  const whereCases: [string, number[], number[], number[], boolean][] = [
+    ['all the same shape', [64, 300], [64, 300], [64, 300], true],
+    ['a mask row, a scalar b (masked fill)', [1, 257], [96, 257], [1], true],
+    ['a column mask, a row of a', [300, 1], [40], [300, 40], true],
+    ['4 dims, broadcast in the middle', [3, 1, 7, 97], [3, 5, 7, 97], [1, 5, 1, 97], true],
+    ['5 dims that do not merge (JS)', [3, 1, 5, 1, 41], [3, 2, 5, 7, 41], [3, 2, 5, 7, 41], false],
+  ];
+  it.each(whereCases)('%s: picks as cond !== 0 (NaN true, -0 false)', async (_label, cShape, aShape, bShape, inWasm) => {
+    const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+    const cData = floats(size(cShape), 5, -1, 1).map((v) => (v < -0.3 ? 0 : v));
+    for (let i = 0; i < cData.length; i += 13) cData[i] = special[(i / 13) % special.length | 0];
+    const aData = floats(size(aShape), 6, -4, 4), bData = floats(size(bShape), 7, -4, 4);
+    const [c, a, b] = [fromTypedArray(cData, cShape), fromTypedArray(aData, aShape), fromTypedArray(bData, bShape)];
+    const { result: out, profile } = await withProfile(cpu, () => tidy(() => where(c, a, b)));
+    const shape = out.shape, got = out.dataSync();
+    // a view's strides broadcast to `shape` (0 where it has size 1 or lacks the dim)
+    const strides = (s: number[]) => {
+      const full = [...Array(shape.length - s.length).fill(1), ...s];
+      return full.map((d, i) => (d === 1 ? 0 : full.slice(i + 1).reduce((p, x) => p * x, 1)));
+    };
+    const bad: string[] = [];
+    for (let i = 0; i < got.length && bad.length < 5; i++) {
+      const cv = at(cData, shape, strides(cShape), 0, i);
+      const want = cv !== 0 ? at(aData, shape, strides(aShape), 0, i) : at(bData, shape, strides(bShape), 0, i);
+      if (!Object.is(got[i], want)) bad.push(`[${i}] where(${cv}) = ${got[i]}, want ${want}`);
+    }
+    expect(bad).toEqual([]);
+    expect(profile.has('wasm elementwise compute (part)')).toBe(inWasm);
   });
 });
 

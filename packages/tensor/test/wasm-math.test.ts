@@ -1,15 +1,22 @@
-// Accuracy of the WebAssembly SIMD exp / tanh / sigmoid / GELU over the whole float32 range: a
+// Accuracy of the WebAssembly SIMD exp / log / tanh / sigmoid / GELU over the whole float32 range: a
 // stride through every bit pattern (about a million inputs, both signs, denormals, huge
 // magnitudes) plus ±0, ±inf, NaN and the edges of over- and underflow, against float64 references.
 // The bounds asserted here are the ones the README's accuracy table gives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setMatmulKernel } from '../src/index.js';
 import { unaryWasm, type WasmUnaryOp } from '../src/backends/cpu/wasm/ops.js';
+import { unaryRow } from '../src/backends/cpu/elementwise.js';
+
+/** Ops the WASM kernel computes exactly as the JS kernel (one float32 or float64 rounding, the same one). */
+const EXACT = ['neg', 'abs', 'sqrt', 'rsqrt', 'relu'] as const;
+type Exact = (typeof EXACT)[number];
 
 const K0 = Math.sqrt(2 / Math.PI), K1 = 0.044715;
+type Approximated = Exclude<WasmUnaryOp, Exact>;
 /** float64 references, in forms without cancellation (x·σ(2u) for GELU). */
-const reference: Record<WasmUnaryOp, (x: number) => number> = {
+const reference: Record<Approximated, (x: number) => number> = {
   exp: Math.exp,
+  log: Math.log,
   tanh: Math.tanh,
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   gelu: (x) => (x === -Infinity ? NaN : x / (1 + Math.exp(-2 * K0 * x * (1 + K1 * x * x)))),
@@ -27,8 +34,9 @@ const FLT_MIN = 1.1754943508222875e-38;
  * 2u ≈ −20, as any float32 evaluation of the formula); its gradient is judged by absolute error only,
  * since it crosses zero (x ≈ −0.75) where no ulp bound can hold.
  */
-const bounds: Record<WasmUnaryOp, { ulp: number; floor: number; abs: number }> = {
+const bounds: Record<Approximated, { ulp: number; floor: number; abs: number }> = {
   exp: { ulp: 1, floor: FLT_MIN, abs: 1e-45 },
+  log: { ulp: 1, floor: FLT_MIN, abs: 1e-45 },
   tanh: { ulp: 1, floor: FLT_MIN, abs: 1e-45 },
   sigmoid: { ulp: 2, floor: FLT_MIN, abs: 1e-45 },
   gelu: { ulp: 32, floor: 1e-5, abs: 1e-10 },
@@ -59,7 +67,7 @@ describe.each(['relaxed', 'simd'] as const)('WebAssembly SIMD transcendental fun
   beforeAll(() => setMatmulKernel(kind));
   afterAll(() => setMatmulKernel('auto'));
   const x = inputs();
-  it.each(Object.keys(reference) as WasmUnaryOp[])('%s: within its documented error over all float32 inputs', (op) => {
+  it.each(Object.keys(reference) as Approximated[])('%s: within its documented error over all float32 inputs', (op) => {
     const out = new Float32Array(x.length);
     expect(unaryWasm(op, x, out)).toBe(true);
     let maxUlp = 0, maxAbs = 0;
@@ -81,6 +89,17 @@ describe.each(['relaxed', 'simd'] as const)('WebAssembly SIMD transcendental fun
     expect(maxAbs).toBeLessThanOrEqual(bounds[op].abs);
   });
 
+  it.each(EXACT)('%s: bit for bit the JS kernel over all float32 inputs', (op) => {
+    const out = new Float32Array(x.length), want = new Float32Array(x.length);
+    expect(unaryWasm(op, x, out)).toBe(true);
+    unaryRow(op, x, 0, 1, want, 0, x.length);
+    const got = new Uint32Array(out.buffer), expected = new Uint32Array(want.buffer);
+    for (let i = 0; i < x.length; i++) {
+      // any NaN matches any NaN (payloads are not specified); everything else to the bit, −0 included
+      if (got[i] !== expected[i] && !(Number.isNaN(out[i]) && Number.isNaN(want[i]))) throw new Error(`${op}(${x[i]}) = ${out[i]}, JS kernel ${want[i]}`);
+    }
+  });
+
   it('special values: exp(±inf), exp of under- and overflow, tanh and sigmoid saturate, NaN propagates', () => {
     const x = Float32Array.of(Infinity, -Infinity, NaN, 89, -104, -90, 0, 20, -20);
     const out = new Float32Array(x.length);
@@ -93,5 +112,14 @@ describe.each(['relaxed', 'simd'] as const)('WebAssembly SIMD transcendental fun
     expect(out[2]).toBeNaN();
     unaryWasm('sigmoid', x, out);
     expect([out[0], out[1], out[7]]).toEqual([1, 0, 1]);
+    const y = Float32Array.of(0, -0, Infinity, -Infinity, NaN, -1, 1, 1e-45, Math.E, 3.4028234663852886e38);
+    const logs = new Float32Array(y.length);
+    unaryWasm('log', y, logs);
+    expect(Array.from(logs.subarray(0, 4))).toEqual([-Infinity, -Infinity, Infinity, NaN]);
+    expect([logs[4], logs[5]]).toEqual([NaN, NaN]);
+    expect(logs[6]).toBe(0);
+    expect(logs[7]).toBe(Math.fround(Math.log(y[7]))); // the smallest denormal, 2^-149: ln = −103.28
+    expect(logs[8]).toBeCloseTo(1, 7); // 1 ulp below the correctly rounded 0.99999994
+    expect(logs[9]).toBe(Math.fround(Math.log(3.4028234663852886e38)));
   });
 });

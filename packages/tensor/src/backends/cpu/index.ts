@@ -9,10 +9,10 @@ import { adamwKernel } from './adamw.js';
 import { binaryRow, unaryRow } from './elementwise.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel, topkKernel } from './indexing.js';
 import type { Heap } from './wasm/heap.js';
-import { binaryWasm, copyWasm, type StridedF32, wasmBinaryCodes, type WasmBinaryOp } from './wasm/elementwise.js';
+import { binaryWasm, copyWasm, type StridedF32, wasmBinaryCodes, type WasmBinaryOp, whereWasm } from './wasm/elementwise.js';
 import { matmulF32, storageHeap, storageReserve } from './wasm/matmul.js';
 import { dropoutMaskWasm } from './wasm/random.js';
-import { sumWasm } from './wasm/reduce.js';
+import { extremeWasm, sumWasm } from './wasm/reduce.js';
 import { reduceKernel } from './reduce.js';
 import { contiguousStrides as contiguous, isContiguous, numel } from '../../shape.js';
 import { forEachRow } from './strided.js';
@@ -212,6 +212,10 @@ export class CpuBackend implements Backend {
 
   where(cond: View, a: View, b: View, out: Storage): void {
     const cs = arr(cond.storage), as = arr(a.storage), bs = arr(b.storage), o = arr(out);
+    if (numel(a.shape) >= WASM_ELEMENTWISE_MIN && o instanceof Float32Array) {
+      const cv = stridedF32(cond, cs), av = stridedF32(a, as), bv = stridedF32(b, bs);
+      if (cv && av && bv && whereWasm(a.shape, cv, av, bv, { data: o, offset: 0, strides: contiguous(a.shape) })) return;
+    }
     forEachRow(a.shape, [cond.strides, a.strides, b.strides, contiguous(a.shape)], [cond.offset, a.offset, b.offset, 0],
       ([ci, ai, bi, oi], n, [cst, ast, bst]) => {
         for (let k = 0; k < n; k++, ci += cst, ai += ast, bi += bst) o[oi + k] = cs[ci] !== 0 ? as[ai] : bs[bi];
@@ -220,8 +224,10 @@ export class CpuBackend implements Backend {
 
   reduce(op: ReduceOp, x: Storage, xOffset: number, outer: number, size: number, inner: number, out: Storage): void {
     const xs = arr(x), o = arr(out);
-    if (op === 'sum' && outer * size * inner >= WASM_ELEMENTWISE_MIN && xs instanceof Float32Array && o instanceof Float32Array
-      && sumWasm(xs, xOffset, outer, size, inner, o)) return;
+    if (outer * size * inner >= WASM_ELEMENTWISE_MIN && xs instanceof Float32Array) {
+      if (op === 'sum' ? o instanceof Float32Array && sumWasm(xs, xOffset, outer, size, inner, o)
+        : (o instanceof Float32Array || o instanceof Int32Array) && extremeWasm(op, xs, xOffset, outer, size, inner, o)) return;
+    }
     reduceKernel(op, xs, xOffset, outer, size, inner, o);
   }
 

@@ -9,7 +9,7 @@ import { Kind, run } from './runner.js';
 /** Op codes of assembly/elementwise.ts. */
 export const wasmBinaryCodes = { add: 1, sub: 2, mul: 3, div: 4, maximum: 5, minimum: 6 } as const;
 export type WasmBinaryOp = keyof typeof wasmBinaryCodes;
-const COPY = 7;
+const COPY = 7, WHERE = 8;
 const BLOCK = 4096; // elements of a unit (assembly/elementwise.ts BLOCK)
 const MAX_DIMS = 4;
 
@@ -26,12 +26,17 @@ export function copyWasm(shape: readonly number[], src: StridedF32, out: Strided
   return elementwise(COPY, shape, src, src, out);
 }
 
-function elementwise(op: number, shape: readonly number[], a: StridedF32, b: StridedF32, out: StridedF32): boolean {
+/** out = cond != 0 ? a : b over `shape` (all broadcast to it); cond is float32 (NaN counts as true, −0 as false, as in the JS kernel). */
+export function whereWasm(shape: readonly number[], cond: StridedF32, a: StridedF32, b: StridedF32, out: StridedF32): boolean {
+  return elementwise(WHERE, shape, a, b, out, cond);
+}
+
+function elementwise(op: number, shape: readonly number[], a: StridedF32, b: StridedF32, out: StridedF32, cond?: StridedF32): boolean {
   const ctx = wasmContext();
-  if (!ctx || !ctx.heap.owns(a.data) || !ctx.heap.owns(b.data) || !ctx.heap.owns(out.data)) return false;
+  if (!ctx || !ctx.heap.owns(a.data) || !ctx.heap.owns(b.data) || !ctx.heap.owns(out.data) || (cond && !ctx.heap.owns(cond.data))) return false;
   const size = numel(shape);
   if (size === 0) return true;
-  const c = collapseDims(shape, [a.strides, b.strides, out.strides]);
+  const c = collapseDims(shape, [a.strides, b.strides, out.strides, (cond ?? a).strides]);
   const nd = c.shape.length;
   if (nd > MAX_DIMS) return false;
   const n = c.shape[nd - 1], blocks = Math.ceil(n / BLOCK);
@@ -42,9 +47,9 @@ function elementwise(op: number, shape: readonly number[], a: StridedF32, b: Str
     args: (_p, x) => {
       x[3] = op; x[4] = at(a); x[5] = at(b); x[6] = at(out); x[7] = nd;
       for (let d = 0; d < nd; d++) {
-        x[8 + d] = c.shape[d]; x[12 + d] = c.strides[0][d]; x[16 + d] = c.strides[1][d]; x[20 + d] = c.strides[2][d];
+        x[8 + d] = c.shape[d]; x[12 + d] = c.strides[0][d]; x[16 + d] = c.strides[1][d]; x[20 + d] = c.strides[2][d]; x[26 + d] = c.strides[3][d];
       }
-      x[24] = blocks;
+      x[24] = blocks; x[25] = cond ? at(cond) : 0;
     },
   });
 }

@@ -6,7 +6,7 @@ import { workBytes } from './job.js';
 import { wasmContext } from './matmul.js';
 import { Kind, run } from './runner.js';
 
-export const wasmUnaryCodes = { exp: 1, tanh: 2, sigmoid: 3, gelu: 4, geluGrad: 5 } as const;
+export const wasmUnaryCodes = { exp: 1, tanh: 2, sigmoid: 3, gelu: 4, geluGrad: 5, log: 6, neg: 7, abs: 8, sqrt: 9, rsqrt: 10, relu: 11 } as const;
 export type WasmUnaryOp = keyof typeof wasmUnaryCodes;
 
 /** out[i] = op(x[i]) for n contiguous elements. */

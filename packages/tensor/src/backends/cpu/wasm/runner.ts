@@ -10,8 +10,8 @@ import { releaseScratch, takeScratch } from './resident.js';
 import { profileAdd, profiling } from '../../../profile.js';
 
 /** Job kinds of assembly/ops.ts. */
-export const Kind = { UNARY: 1, SOFTMAX: 2, SOFTMAX_BWD: 3, LN: 4, LN_BWD: 5, CE: 6, CE_BWD: 7, GELU_BWD: 8, ADAMW: 9, ATTENTION: 10, ELEMENTWISE: 11, DROPOUT: 12, SUM: 13 } as const;
-const kindNames = ['', 'unary', 'softmax', 'softmax backward', 'layer norm', 'layer norm backward', 'log-sum-exp', 'softmax scaled', 'gelu backward', 'adamw', 'attention', 'elementwise', 'dropout mask', 'sum'];
+export const Kind = { UNARY: 1, SOFTMAX: 2, SOFTMAX_BWD: 3, LN: 4, LN_BWD: 5, CE: 6, CE_BWD: 7, GELU_BWD: 8, ADAMW: 9, ATTENTION: 10, ELEMENTWISE: 11, DROPOUT: 12, SUM: 13, EXTREME: 14 } as const;
+const kindNames = ['', 'unary', 'softmax', 'softmax backward', 'layer norm', 'layer norm backward', 'log-sum-exp', 'softmax scaled', 'gelu backward', 'adamw', 'attention', 'elementwise', 'dropout mask', 'sum', 'max/min'];
 
 /** Below this many elements a kernel runs on the main thread alone (waking a worker costs ~10-50 µs). */
 const PARALLEL_MIN_ELEMENTS = 1 << 15;
