@@ -45,8 +45,18 @@ function attentionRow(q: usize, k: usize, ks: usize, v: usize, vs: usize, out: u
     for (let c = 0; c < d; c++) store<f32>(out + <usize>c * 4, NaN);
     return;
   }
-  let m: f32 = -Infinity;
-  for (let j = 0; j < n; j++) {
+  let m: f32 = -Infinity, j = 0;
+  if ((d & 7) == 0) {
+    // four keys at a time: q's loads shared, eight independent accumulator chains
+    let m4 = f32x4.splat(-Infinity);
+    for (; j + 4 <= n; j += 4) {
+      const s4 = dot4(q, k + <usize>j * ks, ks, d);
+      v128.store(scores + <usize>j * 4, s4);
+      m4 = f32x4.max(m4, s4);
+    }
+    m = max(max(f32x4.extract_lane(m4, 0), f32x4.extract_lane(m4, 1)), max(f32x4.extract_lane(m4, 2), f32x4.extract_lane(m4, 3)));
+  }
+  for (; j < n; j++) {
     const s = dot(q, k + <usize>j * ks, d);
     store<f32>(scores + <usize>j * 4, s);
     m = max(m, s);
@@ -71,10 +81,49 @@ function dot(q: usize, k: usize, d: i32): f32 {
   return s;
 }
 
-/** out (d) = inv · Σ_j w_j v_j, 16 columns at a time in registers. */
+/** The four lanes of q · k_j for keys j = 0..3 (rows ks bytes apart), d a multiple of 8: each as dot() sums it, bit for bit. */
+// @ts-ignore: decorator
+@inline function dot4(q: usize, k: usize, ks: usize, d: i32): v128 {
+  let a0 = f32x4.splat(0), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+  const k1 = k + ks, k2 = k1 + ks, k3 = k2 + ks;
+  for (let o: usize = 0; o < <usize>d * 4; o += 32) {
+    const x = v128.load(q + o), y = v128.load(q + o + 16);
+    a0 = madd(x, v128.load(k + o), a0); b0 = madd(y, v128.load(k + o + 16), b0);
+    a1 = madd(x, v128.load(k1 + o), a1); b1 = madd(y, v128.load(k1 + o + 16), b1);
+    a2 = madd(x, v128.load(k2 + o), a2); b2 = madd(y, v128.load(k2 + o + 16), b2);
+    a3 = madd(x, v128.load(k3 + o), a3); b3 = madd(y, v128.load(k3 + o + 16), b3);
+  }
+  return hsum4(f32x4.add(a0, b0), f32x4.add(a1, b1), f32x4.add(a2, b2), f32x4.add(a3, b3));
+}
+
+/** [hsum(x0), hsum(x1), hsum(x2), hsum(x3)], each summed (l0 + l1) + (l2 + l3) as hsum does. */
+// @ts-ignore: decorator
+@inline function hsum4(x0: v128, x1: v128, x2: v128, x3: v128): v128 {
+  const u = f32x4.add(i32x4.shuffle(x0, x1, 0, 4, 2, 6), i32x4.shuffle(x0, x1, 1, 5, 3, 7)); // x0 l0+l1, x1 l0+l1, x0 l2+l3, x1 l2+l3
+  const w = f32x4.add(i32x4.shuffle(x2, x3, 0, 4, 2, 6), i32x4.shuffle(x2, x3, 1, 5, 3, 7));
+  return f32x4.add(i32x4.shuffle(u, w, 0, 1, 4, 5), i32x4.shuffle(u, w, 2, 3, 6, 7));
+}
+
+/** out (d) = inv · Σ_j w_j v_j, 32 (then 16) columns at a time in registers: eight independent accumulator chains. */
 function weightedSum(w: usize, v: usize, vs: usize, out: usize, d: i32, n: i32, inv: f32): void {
   const iv = f32x4.splat(inv);
   let c = 0;
+  for (; c + 32 <= d; c += 32) {
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    let row = v + <usize>c * 4;
+    for (let j = 0; j < n; j++, row += vs) {
+      const e = v128.load32_splat(w + <usize>j * 4);
+      a0 = madd(e, v128.load(row), a0); a1 = madd(e, v128.load(row + 16), a1);
+      a2 = madd(e, v128.load(row + 32), a2); a3 = madd(e, v128.load(row + 48), a3);
+      a4 = madd(e, v128.load(row + 64), a4); a5 = madd(e, v128.load(row + 80), a5);
+      a6 = madd(e, v128.load(row + 96), a6); a7 = madd(e, v128.load(row + 112), a7);
+    }
+    const o = out + <usize>c * 4;
+    v128.store(o, f32x4.mul(a0, iv)); v128.store(o + 16, f32x4.mul(a1, iv));
+    v128.store(o + 32, f32x4.mul(a2, iv)); v128.store(o + 48, f32x4.mul(a3, iv));
+    v128.store(o + 64, f32x4.mul(a4, iv)); v128.store(o + 80, f32x4.mul(a5, iv));
+    v128.store(o + 96, f32x4.mul(a6, iv)); v128.store(o + 112, f32x4.mul(a7, iv));
+  }
   for (; c + 16 <= d; c += 16) {
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     let row = v + <usize>c * 4;

@@ -50,6 +50,8 @@ const cases: { name: string; d: Dims; offset?: number; lengths?: number[] }[] = 
   { name: 'a single key', d: { B: 2, H: 1, Tq: 1, Tk: 1, D: 5 } },
   { name: 'grouped key/value heads (3 query heads each), prefill', d: { B: 2, H: 6, KV: 2, Tq: 5, Tk: 5, D: 16 } },
   { name: 'grouped key/value heads, decoding rows of different lengths', d: { B: 2, H: 4, KV: 1, Tq: 1, Tk: 7, D: 24 }, lengths: [7, 2] },
+  { name: 'GPT-2 head size, causal rows of every length mod 4', d: { B: 1, H: 2, Tq: 37, Tk: 37, D: 64 } },
+  { name: 'head size 40 (32 columns, then 8)', d: { B: 1, H: 1, Tq: 13, Tk: 13, D: 40 } },
 ];
 
 describe('scaledDotProductAttention, fused (no gradients) on the CPU', () => {
