@@ -224,10 +224,8 @@ export class CpuBackend implements Backend {
 
   reduce(op: ReduceOp, x: Storage, xOffset: number, outer: number, size: number, inner: number, out: Storage): void {
     const xs = arr(x), o = arr(out);
-    if (outer * size * inner >= WASM_ELEMENTWISE_MIN && xs instanceof Float32Array) {
-      if (op === 'sum' ? o instanceof Float32Array && sumWasm(xs, xOffset, outer, size, inner, o)
-        : (o instanceof Float32Array || o instanceof Int32Array) && extremeWasm(op, xs, xOffset, outer, size, inner, o)) return;
-    }
+    if (outer * size * inner >= WASM_ELEMENTWISE_MIN && xs instanceof Float32Array
+      && (op === 'sum' ? o instanceof Float32Array && sumWasm(xs, xOffset, outer, size, inner, o) : extremeWasm(op, xs, xOffset, outer, size, inner, o))) return;
     reduceKernel(op, xs, xOffset, outer, size, inner, o);
   }
 

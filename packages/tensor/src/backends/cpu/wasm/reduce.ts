@@ -23,19 +23,19 @@ export function sumWasm(x: Float32Array, xOffset: number, outer: number, size: n
 const extremeModes = { max: 1, min: 2, argmax: 3, argmin: 4 } as const;
 
 /**
- * out (outer, inner) = max/min (float32 out, in the heap) or argmax/argmin (int32 out, anywhere: the
- * kernel writes the indices into scratch) over size of x (outer, size, inner); false when x is not in the heap.
+ * out (outer, inner) = max/min (float32) or argmax/argmin (int32 indices) over size of x (outer, size,
+ * inner); false when x is not in the heap. out is written in place where it lives in the heap, else
+ * copied out (an int32 out through a float32 view of its bytes: same-type copies keep every bit).
  */
 export function extremeWasm(op: Exclude<ReduceOp, 'sum'>, x: Float32Array, xOffset: number, outer: number, size: number, inner: number,
   out: Float32Array | Int32Array): boolean {
   const ctx = wasmContext();
-  const isArg = op === 'argmax' || op === 'argmin';
-  if (!ctx || !ctx.heap.owns(x) || isArg !== out instanceof Int32Array || (!isArg && !ctx.heap.owns(out))) return false;
+  if (!ctx || !ctx.heap.owns(x)) return false;
   const blocks = Math.ceil(inner / COLUMNS), count = outer * inner;
+  const dst = out instanceof Float32Array ? out : new Float32Array(out.buffer, out.byteOffset, out.length);
   return run({
     kind: Kind.EXTREME, units: outer * blocks, rowLength: 1, elements: outer * size * inner,
-    operands: () => (isArg ? [{ size: count }] : []),
-    args: (p, a) => { a[3] = x.byteOffset + xOffset * 4; a[4] = isArg ? p[0] : out.byteOffset; a[5] = size; a[6] = inner; a[7] = blocks; a[8] = extremeModes[op]; },
-    finish: isArg ? (heap, at) => out.set(new Int32Array(heap.buffer, heap.byteOffset + at[0] * 4, count)) : undefined,
+    operands: () => [{ dst, size: count }],
+    args: (p, a) => { a[3] = x.byteOffset + xOffset * 4; a[4] = p[0]; a[5] = size; a[6] = inner; a[7] = blocks; a[8] = extremeModes[op]; },
   });
 }
