@@ -106,15 +106,28 @@ describe('batched step', () => {
 
 describe('ContinuousBatcher', () => {
   it('decodes concurrent greedy requests, joining at different steps, exactly as generate does alone', async () => {
-    const steps: number[] = [];
-    const batcher = new ContinuousBatcher(model.batchedDecoder(), { maxBatch: 3, onStep: (n) => steps.push(n) });
     const prompts = [[5, 17, 42, 8, 60], [3, 9, 1], [70], [11, 12, 13, 14, 15, 16, 17, 18, 19, 20], [44, 2]];
     const budgets = [20, 4, 9, 12, 30]; // 5 + 20 and 2 + 30 slide past the context of 16
+    // requests join after a given number of steps (not after wall time, which a fast machine outruns):
+    // two start together, the third fills the batch, the fourth and fifth wait for places
+    const joinAfter = [0, 0, 2, 3, 5];
+    const steps: number[] = [];
     const runs: Promise<number[]>[] = [];
-    for (let i = 0; i < prompts.length; i++) {
-      runs.push(collect(batcher.generate(prompts[i], { maxNewTokens: budgets[i] })));
-      await new Promise((r) => setTimeout(r, i * 3)); // later requests join while earlier ones run
-    }
+    const join = () => {
+      while (runs.length < prompts.length && joinAfter[runs.length] <= steps.length) {
+        const i = runs.length;
+        runs.push(collect(batcher.generate(prompts[i], { maxNewTokens: budgets[i] })));
+      }
+    };
+    const batcher = new ContinuousBatcher(model.batchedDecoder(), {
+      maxBatch: 3,
+      onStep: (n) => {
+        steps.push(n);
+        join();
+      },
+    });
+    join();
+    while (runs.length < prompts.length) await new Promise((r) => setTimeout(r, 1));
     const got = await Promise.all(runs);
     for (let i = 0; i < prompts.length; i++) expect(got[i], `request ${i}`).toEqual(await alone(prompts[i], { maxNewTokens: budgets[i] }));
     expect(Math.max(...steps)).toBe(3); // at most maxBatch at once, and really batched
@@ -175,7 +188,8 @@ describe('ContinuousBatcher', () => {
     expect(partial.length).toBeLessThan(10);
     expect(partial).toEqual((await alone([4, 5, 6], { maxNewTokens: 10 })).slice(0, partial.length));
     expect(await keep).toEqual(await alone([1, 2, 3], { maxNewTokens: 10 }));
-    await new Promise((r) => setTimeout(r, 10));
+    // the batcher's loop frees the last slots a turn after the last step: wait for it, not a fixed time
+    for (const deadline = Date.now() + 5000; (batcher.active > 0 || memoryStats().storages !== before) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
     expect(batcher.active).toBe(0);
     expect(memoryStats().storages).toBe(before); // every slot's cache was freed
   });
