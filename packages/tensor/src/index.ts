@@ -23,5 +23,5 @@ export { multinomial } from './ops/sampling.js';
 export { assign, fill, adamwUpdate } from './ops/inplace.js';
 export { dense } from './ops/util.js';
 export { initWebGPU, type WebGPUOptions } from './backends/webgpu/index.js';
-export { initMatmul, setMatmulKernel, setMatmulThreads, matmulInfo, matmulThreadStats, setHeapLimit, heapStats, kernelCopiedBytes, type MatmulKernel } from './backends/cpu/wasm/matmul.js';
+export { initMatmul, setMatmulKernel, setMatmulThreads, setMatmulStrassen, matmulInfo, matmulThreadStats, setHeapLimit, heapStats, kernelCopiedBytes, type MatmulKernel } from './backends/cpu/wasm/matmul.js';
 export { startProfile, withProfile, formatProfile, type Profile, type ProfileEntry } from './profile.js';

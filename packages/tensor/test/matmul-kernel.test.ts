@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  type MatmulArgs, type MatmulKernel, matmulF32, matmulInfo, matmulThreadStats, setMatmulKernel, setMatmulThreads,
+  type MatmulArgs, type MatmulKernel, matmulF32, matmulInfo, matmulThreadStats, setMatmulKernel, setMatmulStrassen, setMatmulThreads,
 } from '../src/backends/cpu/wasm/matmul.js';
 
 // deterministic uniform(-1, 1) numbers (mulberry32)
@@ -39,8 +39,8 @@ function reference(x: MatmulArgs): { expected: Float64Array; scale: Float64Array
           abs += Math.abs(av * bv);
         }
         const o = x.outOffset + (t * x.m + i) * x.n + j;
-        expected[o] = (x.accumulate ? expected[o] : 0) + s;
-        scale[o] = abs + (x.accumulate ? Math.abs(x.out[o]) : 0);
+        expected[o] = (x.accumulate ? expected[o] : 0) + s + (x.bias ? x.bias[j] : 0);
+        scale[o] = abs + (x.accumulate ? Math.abs(x.out[o]) : 0) + (x.bias ? Math.abs(x.bias[j]) : 0);
       }
     }
   }
@@ -50,7 +50,7 @@ function reference(x: MatmulArgs): { expected: Float64Array; scale: Float64Array
 interface Case {
   batch: number; m: number; k: number; n: number; transA: boolean; transB: boolean;
   aBatchStride?: number; bBatchStride?: number; // default: packed matrices
-  offsets?: boolean; accumulate?: boolean;
+  offsets?: boolean; accumulate?: boolean; bias?: boolean;
 }
 
 let seed = 1;
@@ -63,7 +63,8 @@ function makeArgs(c: Case): MatmulArgs {
   const b = randoms(bOffset + (c.batch - 1) * bBatchStride + bSize + pad, seed++);
   // filled with numbers so that untouched elements and accumulation are both checked
   const out = randoms(outOffset + c.batch * c.m * c.n + pad, seed++);
-  return { a, aOffset, b, bOffset, out, outOffset, batch: c.batch, m: c.m, k: c.k, n: c.n, transA: c.transA, transB: c.transB, aBatchStride, bBatchStride, accumulate: c.accumulate };
+  const bias = c.bias ? randoms(c.n, seed++) : undefined;
+  return { a, aOffset, b, bOffset, out, outOffset, batch: c.batch, m: c.m, k: c.k, n: c.n, transA: c.transA, transB: c.transB, aBatchStride, bBatchStride, accumulate: c.accumulate, bias };
 }
 
 function check(c: Case): void {
@@ -136,12 +137,68 @@ describe.each(kernels)('matmulF32 with the %s kernel', (kernel) => {
       }
     });
 
+    it('adds a bias row in the same pass, also to rows computed one at a time', () => {
+      for (const [transA, transB] of transposes) {
+        check({ batch: 1, m: 37, k: 41, n: 43, transA, transB, bias: true, offsets: true });
+        check({ batch: 3, m: 130, k: 800, n: 70, transA, transB, bias: true, bBatchStride: 0 });
+        check({ batch: 2, m: 1, k: 300, n: 131, transA, transB, bias: true });
+      }
+    });
+
     it('treats k = 0 as an empty sum and zero-sized outputs as nothing to do', () => {
       check({ batch: 2, m: 3, k: 0, n: 4, transA: false, transB: false });
       check({ batch: 2, m: 3, k: 0, n: 4, transA: false, transB: true, accumulate: true });
       check({ batch: 0, m: 3, k: 5, n: 4, transA: false, transB: false });
       check({ batch: 1, m: 0, k: 5, n: 4, transA: true, transB: false });
     });
+  });
+});
+
+// Strassen's seven half-size products (assembly/strassen.ts), switched on for small shapes so that
+// every case of the split is exercised: odd m and n (the plain GEMM's extra row and column), k past
+// one cache block of the half (several blocks of k), n past one block of columns, each transpose,
+// accumulation, a bias row, offsets. Its error is the tolerance of the plain product's check.
+describe.each(['simd', 'relaxed'] as const)('matmulF32 as Strassen products with the %s kernel', (kernel) => {
+  afterAll(() => {
+    setMatmulKernel('auto');
+    setMatmulThreads(2);
+    setMatmulStrassen(512);
+  });
+
+  it.each([1, 2])('matches float64 on %i thread(s)', async (threads) => {
+    setMatmulKernel(kernel);
+    setMatmulThreads(threads);
+    setMatmulStrassen(512); // waitForWorkers' plain products
+    if (threads > 1) await waitForWorkers();
+    setMatmulStrassen(16);
+    const before = matmulThreadStats().strassenProducts;
+    let products = 0;
+    const run = (c: Case) => { check(c); products++; };
+    for (const [transA, transB] of transposes) {
+      for (const [m, k, n] of [[16, 16, 16], [67, 40, 35], [130, 96, 99], [131, 770, 261], [20, 18, 4200]] as const) run({ batch: 1, m, k, n, transA, transB });
+      run({ batch: 1, m: 66, k: 42, n: 37, transA, transB, accumulate: true, offsets: true });
+      run({ batch: 1, m: 133, k: 64, n: 65, transA, transB, bias: true, offsets: true });
+      run({ batch: 1, m: 200, k: 1000, n: 201, transA, transB, bias: true });
+    }
+    expect(matmulThreadStats().strassenProducts - before).toBe(products);
+    // an odd k, a batch, or a side below the minimum run as plain products
+    check({ batch: 1, m: 64, k: 65, n: 64, transA: false, transB: false });
+    check({ batch: 2, m: 64, k: 64, n: 64, transA: false, transB: true });
+    check({ batch: 1, m: 15, k: 64, n: 64, transA: true, transB: false });
+    expect(matmulThreadStats().strassenProducts - before).toBe(products);
+  });
+
+  it('is on by default for products of 512 and more on every side, and can be turned off', () => {
+    setMatmulKernel(kernel);
+    setMatmulStrassen(512);
+    const before = matmulThreadStats().strassenProducts;
+    check({ batch: 1, m: 512, k: 512, n: 515, transA: false, transB: true, bias: true });
+    check({ batch: 1, m: 511, k: 512, n: 515, transA: false, transB: false });
+    expect(matmulThreadStats().strassenProducts - before).toBe(1);
+    setMatmulStrassen(Infinity);
+    check({ batch: 1, m: 512, k: 512, n: 515, transA: false, transB: true });
+    expect(matmulThreadStats().strassenProducts - before).toBe(1);
+    expect(() => setMatmulStrassen(1)).toThrow(/setMatmulStrassen: expected a minimum size >= 2/);
   });
 });
 

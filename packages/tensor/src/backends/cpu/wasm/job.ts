@@ -15,12 +15,13 @@ export const Field = {
   ACTIVE_WORKERS: 24, // workers with index >= this stay out of the job
   ERROR: 25, // set by a worker whose chunk threw
   KIND: 26, // 0: the GEMM; else one of OpKind (assembly/ops.ts), with its arguments from OP_ARGS on
+  BIAS: 27, // byte address of the GEMM's bias row, with Flag.BIAS
 } as const;
 /** First of the i32/f32 argument slots of the ops kernels (assembly/ops.ts). */
 export const OP_ARGS = 32;
 export const FIELD_COUNT = 64;
 
-export const Flag = { TRANS_A: 1, TRANS_B: 2, ACCUMULATE: 4 } as const;
+export const Flag = { TRANS_A: 1, TRANS_B: 2, ACCUMULATE: 4, STRASSEN: 8, BIAS: 16 } as const;
 
 /** Micro-tile of the kernel (assembly/kernel.ts). */
 export const MR = 4, NR = 8;

@@ -5,7 +5,7 @@
 import { type MatmulArgs, checkMatmulArgs } from './args.js';
 import { CTL_BYTE_OFFSET, FIELD_COUNT, Field, Flag, WORK_BYTE_OFFSET, align64, workBytes } from './job.js';
 import { matmulJs } from './js-kernel.js';
-import { BLOCKING, planChunks } from './plan.js';
+import { BLOCKING, planChunks, planStrassen } from './plan.js';
 import { type GemmInstance, type KernelKind, instantiateAsync, instantiateSync, nodeBuiltin } from './runtime.js';
 import { GemmThreadPool } from './threads.js';
 import { profileAdd, profiling } from '../../../profile.js';
@@ -82,6 +82,17 @@ export function setMatmulThreads(n: number): void {
   threads = n;
 }
 
+let strassenMinDim = 512;
+/**
+ * Products whose m, k and n are all at least `minDim` (one matrix, even k) run as Strassen's seven
+ * half-size products instead of eight (7/8 of the multiply-adds; default 512). The rounding error
+ * is about twice the plain product's (the sums of blocks are rounded too). Infinity turns it off.
+ */
+export function setMatmulStrassen(minDim: number): void {
+  if (!(minDim >= 2)) throw new RangeError(`setMatmulStrassen: expected a minimum size >= 2 (Infinity: off), got ${minDim}`);
+  strassenMinDim = minDim;
+}
+
 export function matmulInfo(): { simd: boolean; relaxedSimd: boolean; threads: number } {
   const g = kernel();
   return { simd: g !== null, relaxedSimd: g?.kind === 'relaxed', threads: g && pool ? threads : 1 };
@@ -141,9 +152,10 @@ export function wasmContext(): { g: GemmInstance; heap: Heap; pool: GemmThreadPo
   return { g, heap, pool, threads, work: workspaces(heap) };
 }
 
-/** Chunks of matmul jobs that worker threads ran (0 without workers). */
-export function matmulThreadStats(): { workerChunks: number } {
-  return { workerChunks: pool?.workerChunks ?? 0 };
+let strassenProducts = 0;
+/** Chunks of matmul jobs that worker threads ran (0 without workers), and products run as Strassen's (setMatmulStrassen). */
+export function matmulThreadStats(): { workerChunks: number; strassenProducts: number } {
+  return { workerChunks: pool?.workerChunks ?? 0, strassenProducts };
 }
 
 /** out (batch, m, n) from outOffset = (or += with accumulate) A @ B for each batch matrix. */
@@ -171,17 +183,18 @@ interface Placed { ptr: number; batchStride: number }
 /** False when the memory has no room for the copies of operands that are not in it. */
 function matmulWasm(g: GemmInstance, h: Heap, x: MatmulArgs): boolean {
   const { batch, m, k, n } = x;
-  const plan = planChunks(pool ? threads : 1, batch, m, k, n);
+  const strassen = planStrassen(pool ? threads : 1, batch, m, k, n, strassenMinDim);
+  const plan = strassen ?? planChunks(pool ? threads : 1, batch, m, k, n);
   const active = plan.nChunks > 1 ? threads - 1 : 0;
   if (pool && pool.size < active) pool.resize(active);
   const workBase = workspaces(h);
   const aCount = x.aBatchStride === 0 ? 1 : batch, bCount = x.bBatchStride === 0 ? 1 : batch;
-  const aIn = h.owns(x.a), bIn = h.owns(x.b), cIn = h.owns(x.out);
+  const aIn = h.owns(x.a), bIn = h.owns(x.b), cIn = h.owns(x.out), biasIn = !x.bias || h.owns(x.bias);
   const timed = profiling();
   let t0 = timed ? performance.now() : 0;
-  // scratch: [A batches][B batches][C], for the operands that are not in the heap (a kept B neither)
+  // scratch: [A batches][B batches][C][bias], for the operands that are not in the heap (a kept B neither)
   let kept = !bIn && x.bResident && bCount === 1 ? residentMatrix(h, x.b, x.bOffset, k * n, x.bResident) : -1;
-  const aBytes = aIn ? 0 : align64(aCount * m * k * 4), cBytes = cIn ? 0 : align64(batch * m * n * 4);
+  const aBytes = aIn ? 0 : align64(aCount * m * k * 4), cBytes = (cIn ? 0 : align64(batch * m * n * 4)) + (biasIn ? 0 : align64(n * 4));
   const bBytes = () => (bIn || kept >= 0 ? 0 : align64(bCount * k * n * 4));
   let scratch = takeScratch(h, aBytes + bBytes() + cBytes);
   if (scratch?.dropped && kept >= 0) {
@@ -203,7 +216,11 @@ function matmulWasm(g: GemmInstance, h: Heap, x: MatmulArgs): boolean {
     const cLen = batch * m * n;
     const cPtr = cIn ? x.out.byteOffset + x.outOffset * 4 : scratch.ptr + aBytes + bBytes();
     if (x.accumulate && !cIn) mem.set(x.out.subarray(x.outOffset, x.outOffset + cLen), cPtr / 4);
-    else if (x.bias) for (let r = 0, at = cPtr / 4; r < batch * m; r++, at += n) mem.set(x.bias, at); // the GEMM adds onto it
+    let biasPtr = 0;
+    if (x.bias) {
+      biasPtr = biasIn ? x.bias.byteOffset : scratch.ptr + aBytes + bBytes() + cBytes - align64(n * 4);
+      if (!biasIn) mem.set(x.bias, biasPtr / 4);
+    }
     let copyMs = timed ? performance.now() - t0 : 0;
 
     ctl[Field.KIND] = 0;
@@ -211,7 +228,8 @@ function matmulWasm(g: GemmInstance, h: Heap, x: MatmulArgs): boolean {
     ctl[Field.B] = b.ptr; ctl[Field.B_BATCH_STRIDE] = b.batchStride;
     ctl[Field.C] = cPtr;
     ctl[Field.BATCH] = batch; ctl[Field.M] = m; ctl[Field.K] = k; ctl[Field.N] = n;
-    ctl[Field.FLAGS] = (x.transA ? Flag.TRANS_A : 0) | (x.transB ? Flag.TRANS_B : 0) | (x.accumulate || x.bias ? Flag.ACCUMULATE : 0);
+    ctl[Field.FLAGS] = (x.transA ? Flag.TRANS_A : 0) | (x.transB ? Flag.TRANS_B : 0) | (x.accumulate ? Flag.ACCUMULATE : 0) | (x.bias ? Flag.BIAS : 0) | (strassen ? Flag.STRASSEN : 0);
+    ctl[Field.BIAS] = biasPtr;
     ctl[Field.BATCH_PER_CHUNK] = plan.batchPerChunk;
     ctl[Field.TILES_M] = plan.tilesM; ctl[Field.TILES_N] = plan.tilesN;
     ctl[Field.TILE_M] = plan.tileM; ctl[Field.TILE_N] = plan.tileN;
@@ -227,7 +245,8 @@ function matmulWasm(g: GemmInstance, h: Heap, x: MatmulArgs): boolean {
       x.out.set(mem.subarray(cPtr / 4, cPtr / 4 + cLen), x.outOffset);
       if (timed) copyMs += performance.now() - t0;
     }
-    copiedBytes += (aIn ? 0 : aCount * m * k * 4) + (bIn || kept >= 0 ? 0 : bCount * k * n * 4) + (cIn ? 0 : cLen * 4 * (x.accumulate ? 2 : 1));
+    if (strassen) strassenProducts++;
+    copiedBytes += (aIn ? 0 : aCount * m * k * 4) + (bIn || kept >= 0 ? 0 : bCount * k * n * 4) + (cIn ? 0 : cLen * 4 * (x.accumulate ? 2 : 1)) + (biasIn ? 0 : n * 4);
     if (timed && copyMs > 0) profileAdd('matmul copies (part)', copyMs);
     return true;
   } finally {

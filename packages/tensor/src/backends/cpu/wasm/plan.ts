@@ -44,5 +44,17 @@ export function planChunks(threads: number, batch: number, m: number, k: number,
   return { ...best, nChunks: batch * best.tilesM * best.tilesN };
 }
 
+/**
+ * Chunks of a product run as Strassen's seven half-size products (assembly/strassen.ts): the
+ * (m/2, n/2) quadrant grid cut for `threads`, then one chunk for an odd last column of C and one
+ * for an odd last row. Null when the product is too small for it to pay (any of m, k, n below
+ * `minDim`), batched, or has an odd k.
+ */
+export function planStrassen(threads: number, batch: number, m: number, k: number, n: number, minDim: number): ChunkPlan | null {
+  if (batch !== 1 || k % 2 !== 0 || Math.min(m, k, n) < minDim) return null;
+  const grid = planChunks(threads, 1, m >> 1, k >> 1, n >> 1);
+  return { ...grid, nChunks: grid.nChunks + (n % 2) + (m % 2) };
+}
+
 /** Block sizes: KC x NR of B (one micro-panel) stays in L1, MC x KC of A in L2, KC x NC of B in L3. */
 export const BLOCKING: Blocking = { mc: 128, kc: 384, nc: 2048 };
