@@ -2,8 +2,9 @@
 // The JS side (src/backends/cpu/wasm) copies operands into this module's memory, writes a job
 // descriptor, and the main thread and worker threads each claim chunks of the job and run
 // `gemmChunk` on their own workspace. Blocked as in BLIS: NC columns of B, KC of the shared
-// dimension, MC rows of A, then MR x NR register tiles. Large products run as Strassen's seven
-// half-size products (./strassen.ts).
+// dimension, MC rows of A, then MR x NR register tiles, each A micro-panel (in L1) walked along a
+// row of C across the packed B block (in L2; see BLOCKING in src/backends/cpu/wasm/plan.ts). Large
+// products run as Strassen's seven half-size products (./strassen.ts).
 import { BETA1, BIAS1, BIAS2, MR, NR, microKernel, storeEdge, TWO } from './kernel';
 import { packA, packB } from './pack';
 import { rowTimesB } from './small';
@@ -94,10 +95,10 @@ export function gemm(a: usize, a2: usize, aNeg: bool, b: usize, b2: usize, bNeg:
       for (let ic = i0; ic < i1; ic += mcMax) {
         const mc = min(mcMax, i1 - ic);
         packA(a, a2, aNeg, si, sap, ic, mc, pc, kc, aPack);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr), bp = bPack + <usize>(jr * kc * 4);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir), ap = aPack + <usize>(ir * kc * 4);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const mr = min(MR, mc - ir), ap = aPack + <usize>(ir * kc * 4);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const nr = min(NR, nc - jr), bp = bPack + <usize>(jr * kc * 4);
             const at = <usize>(ic + ir) * ldc + <usize>((jc + jr) * 4);
             const col = <usize>((jc + jr) * 4);
             if (mr == MR && nr == NR) microKernel(kc, ap, bp, c + at, ldc, tileMode, c2 + at, bias + col, bias2 + col);
